@@ -1,0 +1,3 @@
+def version() -> str:
+    """The installed kerasx version."""
+    return "0.1.0"

@@ -1,0 +1,1 @@
+"""The machinery under layers and models: symbolic tensors, operations, variables."""

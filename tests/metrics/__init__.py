@@ -1,0 +1,1 @@
+"""Tests of kerasx.metrics against real Keras 3."""
