@@ -239,12 +239,9 @@ def conv_transpose(x: Any, kernel: Any, strides: Any = 1, padding: str = "valid"
     for i in range(nd):
         dk = (ks[i] - 1) * dil[i] + 1
         length = conv_transpose_length(n[i], ks[i], padding, ops_[i], strides[i], dil[i])
-        if padding == "valid":
-            crop = 0
-        elif ops_[i] is None:
-            crop = max(dk - strides[i], 0) // 2
-        else:
-            crop = dk // 2
+        # TensorFlow's rule: the forward "same" convolution that maps the output back
+        # to the input pads max((n - 1) * s + dk - out, 0) in total, half before.
+        crop = 0 if padding == "valid" else max((n[i] - 1) * strides[i] + dk - length, 0) // 2
         ax = 1 + i
         res = np.take(res, np.arange(crop, min(crop + length, res.shape[ax])), axis=ax)
         short = length - res.shape[ax]

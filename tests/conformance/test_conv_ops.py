@@ -48,7 +48,7 @@ CONV = [
     conv_case("conv", cf(X2), [K2], "2d-channels-first-dilation", dilation_rate=(2, 1), data_format="channels_first"),
     conv_case("conv", cf(X2), [K2], "2d-channels-first-same", strides=2, padding="same", data_format="channels_first"),
     conv_case("conv", rnd(1, 5, 5, 4), [rnd(3, 3, 2, 6)], "2d-groups2", padding="same"),
-    conv_case("conv", rnd(1, 6, 4), [rnd(2, 1, 6)], "1d-depthwise-groups", strides=2),
+    conv_case("conv", rnd(1, 6, 4), [rnd(2, 1, 8)], "1d-depthwise-groups", strides=2),
     conv_case("conv", X3, [K3], "3d-valid"),
     conv_case("conv", X3, [K3], "3d-same-stride2", strides=2, padding="same"),
     conv_case("conv", cf(X3), [K3], "3d-channels-first", padding="same", data_format="channels_first"),

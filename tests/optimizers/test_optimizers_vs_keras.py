@@ -70,7 +70,8 @@ CASES = [
     ("Adam", {"use_ema": True}),
     ("SGD", {"momentum": 0.9, "use_ema": True, "ema_momentum": 0.5, "ema_overwrite_frequency": 2}),
     ("Adam", {"gradient_accumulation_steps": 2}),
-    ("SGD", {"momentum": 0.9, "gradient_accumulation_steps": 3, "use_ema": True, "ema_overwrite_frequency": 1}),
+    ("SGD", {"momentum": 0.9, "gradient_accumulation_steps": 2, "use_ema": True, "ema_momentum": 0.5, "ema_overwrite_frequency": 2}),
+    ("Adagrad", {"gradient_accumulation_steps": 3, "clipvalue": 0.2}),
     ("Nadam", {"gradient_accumulation_steps": 2, "weight_decay": 0.05, "clipnorm": 0.3}),
     ("Adam", {"loss_scale_factor": 128.0}),
 ]

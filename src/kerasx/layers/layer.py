@@ -268,7 +268,8 @@ class Layer(Operation):
         if initializer is None:
             initializer = "glorot_uniform" if _dt.is_float(dtype) else "zeros"
         init = initializers.get(initializer)
-        with state.name_scope(self.name):
+        inside_own_scope = state.current_path().split("/")[-1] == self.name
+        with state.name_scope(self.name) if not inside_own_scope else _null():
             var = Variable(init, shape=shape, dtype=dtype, trainable=trainable, autocast=autocast, aggregation=aggregation, name=name)
         var.regularizer = regularizers.get(regularizer)
         var.constraint = constraints.get(constraint)
@@ -564,6 +565,14 @@ class Layer(Operation):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+class _null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
 
 
 def _is_builtin(cls: type) -> bool:

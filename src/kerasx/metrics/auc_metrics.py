@@ -11,6 +11,7 @@ from kerasx import ops
 from kerasx.backends.common.settings import epsilon
 from kerasx.metrics import _confusion as cm
 from kerasx.metrics.base import Metric
+from kerasx.saving import serialization
 from kerasx.saving.registry import keras_export
 
 _CURVES = {"roc": "ROC", "pr": "PR", "prgain": "PRGAIN"}
@@ -219,3 +220,10 @@ class AUC(Metric):
         if self._init_from_thresholds:
             config["thresholds"] = self.thresholds[1:-1]
         return {**super().get_config(), **config}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> AUC:
+        config = dict(config)
+        if isinstance(config.get("label_weights"), dict):  # Keras writes it as a serialized tensor
+            config["label_weights"] = serialization.deserialize_keras_object(config["label_weights"])
+        return cls(**config)

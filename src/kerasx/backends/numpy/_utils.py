@@ -258,6 +258,16 @@ def promote(x1: Any, x2: Any) -> tuple[Any, Any, np.dtype]:
             return x1, x2, d1
         d = result_np(dname(x1), dname(x2))
         return (x1 if d1 == d else x1.astype(d)), (x2 if d2 == d else x2.astype(d)), d
+    # Fast paths: a float array with a Python int/float, an int array with a Python
+    # int that fits, any non-bool array with a Python bool.  NEP 50 keeps the dtype.
+    if t1 is ND and (t2 is float or t2 is int or t2 is bool):
+        k = x1.dtype.kind
+        if (k == "f" and t2 is not bool) or (k in "iu" and t2 is int and _fits(x2, x1.dtype)):
+            return x1, x2, x1.dtype
+    elif t2 is ND and (t1 is float or t1 is int or t1 is bool):
+        k = x2.dtype.kind
+        if (k == "f" and t1 is not bool) or (k in "iu" and t1 is int and _fits(x1, x2.dtype)):
+            return x1, x2, x2.dtype
     w1, w2 = t1 in PY_SCALAR_SET, t2 in PY_SCALAR_SET
     if not w1:
         x1 = to_tensor(x1)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from kerasx.backends.numpy import _utils as U
@@ -20,6 +22,14 @@ def _acc_dtype(x: np.ndarray, dtype=None) -> np.dtype:
         return U.np_dtype(dtype)
     d = U.SUM_DTYPES.get(U.dname(x))
     return x.dtype if d is None else U.np_dtype(d)
+
+
+def _count(shape, axis) -> int:
+    """Number of elements reduced over ``axis`` (int or tuple, negatives allowed)."""
+    nd = len(shape)
+    if isinstance(axis, int):
+        return shape[axis]
+    return math.prod(shape[a % nd] for a in set(a % nd for a in axis))
 
 
 def _low(x: np.ndarray) -> bool:
@@ -64,9 +74,15 @@ class NumpyArrayMixin:
         x = to_tensor(x)
         axis = norm_axis(axis)
         if U.is_inexact(x):
-            if x.dtype == U.BF16:
-                return U.as_array(np.mean(x.astype(F32), axis=axis, keepdims=keepdims)).astype(x.dtype)
-            return U.as_array(np.mean(x, axis=axis, keepdims=keepdims))
+            count = x.size if axis is None else _count(x.shape, axis)
+            if x.dtype == F32 or x.dtype == U.FLOAT64 or x.dtype.kind == "c":
+                s = np.add.reduce(x, axis=axis, keepdims=keepdims, out=...)
+                s /= count if count else np.nan
+                return s
+            # float16 / bfloat16 accumulate in float32, like NumPy's own mean.
+            s = np.add.reduce(x, axis=axis, dtype=F32, keepdims=keepdims, out=...)
+            s /= count if count else np.nan
+            return s.astype(x.dtype)
         fx = U.floatx_np()
         return U.as_array(np.mean(x, axis=axis, dtype=U.FLOAT64, keepdims=keepdims)).astype(fx)
 
@@ -227,14 +243,14 @@ class NumpyArrayMixin:
         x = to_tensor(x)
         if isinstance(newshape, (ND, np.generic)):
             newshape = newshape.tolist()
-        return np.reshape(x, newshape)
+        return x.reshape(newshape)
 
     def ravel(self, x):
         return np.ravel(to_tensor(x))
 
     def transpose(self, x, axes=None):
         x = to_tensor(x)
-        return np.transpose(x, None if axes is None else tuple(int(a) for a in axes))
+        return x.transpose() if axes is None else x.transpose(tuple(int(a) for a in axes))
 
     def swapaxes(self, x, axis1, axis2):
         return np.swapaxes(to_tensor(x), axis1, axis2)

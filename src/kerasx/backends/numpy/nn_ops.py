@@ -83,6 +83,10 @@ def _windows(xp: np.ndarray, ksz, strides, dil) -> np.ndarray:
     return v[key]
 
 
+# Largest im2col buffer (in elements) built at once; bigger batches go in chunks.
+_IM2COL_LIMIT = 1 << 24
+
+
 def _conv_channels_last(xp: np.ndarray, k: np.ndarray, strides, dil) -> np.ndarray:
     """Valid convolution of a padded channels-last input with a (*k, in/groups, out) kernel."""
     nd = xp.ndim - 2
@@ -98,27 +102,42 @@ def _conv_channels_last(xp: np.ndarray, k: np.ndarray, strides, dil) -> np.ndarr
         raise ValueError(f"The number of output channels ({cout}) must be a multiple of groups ({groups}).")
     out_sp = _out_sizes(xp, ksz, strides, dil)
     n = xp.shape[0]
+    dtype = np.result_type(xp.dtype, k.dtype)
     if 0 in out_sp or n == 0:
-        return np.zeros((n, *out_sp, cout), dtype=np.result_type(xp.dtype, k.dtype))
-    if groups == 1:
-        win = _windows(xp, ksz, strides, dil)  # (N, *out, C, *k)
-        kt = np.moveaxis(k, -2, 0)  # (C, *k, O)
-        return np.tensordot(win, kt, axes=(list(range(nd + 1, 2 * nd + 2)), list(range(nd + 1))))
-    if kin == 1:
+        return np.zeros((n, *out_sp, cout), dtype=dtype)
+    if groups > 1 and kin == 1:
         return _depthwise_channels_last(xp, k.reshape(*ksz, cin, cout // cin), strides, dil, out_sp)
-    win = _windows(xp, ksz, strides, dil)
-    m = n * math.prod(out_sp)
     kk = math.prod(ksz)
     og = cout // groups
-    w = win.reshape(m, groups, kin * kk).transpose(1, 0, 2)  # (G, M, kin*K)
-    kg = k.reshape(*ksz, kin, groups, og)
-    kg = np.moveaxis(kg, (nd, nd + 1), (1, 0)).reshape(groups, kin * kk, og)  # (G, kin*K, og)
-    out = np.matmul(w, kg)  # (G, M, og)
-    return out.transpose(1, 0, 2).reshape(n, *out_sp, cout)
+    if groups == 1:
+        kmat = k.reshape(kk * cin, cout)  # rows ordered (*k, C), as the columns below
+    else:
+        kg = k.reshape(kk, kin, groups, og).transpose(2, 0, 1, 3)
+        kmat = kg.reshape(groups, kk * kin, og)
+    per_item = math.prod(out_sp) * kk * cin
+    step = max(1, _IM2COL_LIMIT // max(per_item, 1))
+    out = np.empty((n, *out_sp, cout), dtype=dtype)
+    # Window axes go before the channels so the im2col copy reads channels contiguously.
+    perm = (0, *range(1, nd + 1), *range(nd + 2, 2 * nd + 2), nd + 1)
+    for b0 in range(0, n, step):
+        part = xp[b0 : b0 + step]
+        m = part.shape[0] * math.prod(out_sp)
+        cols = np.ascontiguousarray(_windows(part, ksz, strides, dil).transpose(perm))
+        if groups == 1:
+            res = cols.reshape(m, kk * cin) @ kmat
+        else:
+            cols = cols.reshape(m, kk, groups, kin).transpose(2, 0, 1, 3).reshape(groups, m, kk * kin)
+            res = np.matmul(cols, kmat).transpose(1, 0, 2)  # (M, G, og)
+        out[b0 : b0 + step] = res.reshape(part.shape[0], *out_sp, cout)
+    return out
 
 
 def _depthwise_channels_last(xp, k, strides, dil, out_sp=None) -> np.ndarray:
-    """Depthwise conv: k is (*k, C, M); output channels ordered c * M + m."""
+    """Depthwise conv: k is (*k, C, M); output channels ordered c * M + m.
+
+    Accumulates one strided input slice per kernel offset, per multiplier, so the inner
+    loops run over contiguous channels.
+    """
     nd = xp.ndim - 2
     ksz = k.shape[:nd]
     c, mult = k.shape[-2], k.shape[-1]
@@ -128,13 +147,30 @@ def _depthwise_channels_last(xp, k, strides, dil, out_sp=None) -> np.ndarray:
     dtype = np.result_type(xp.dtype, k.dtype)
     if 0 in out_sp or n == 0:
         return np.zeros((n, *out_sp, c * mult), dtype=dtype)
-    acc = np.zeros((n, *out_sp, c, mult), dtype=dtype)
-    tmp = np.empty_like(acc)
+    acc = np.zeros((mult, n, *out_sp, c), dtype=dtype)
+    tmp = np.empty((n, *out_sp, c), dtype=dtype)
     for pos in np.ndindex(*ksz):
         patch = xp[_offset_slices(pos, dil, out_sp, strides)]
-        np.multiply(patch[..., None], k[pos], out=tmp)
-        acc += tmp
-    return acc.reshape(n, *out_sp, c * mult)
+        wk = k[pos]  # (C, M)
+        for m in range(mult):
+            np.multiply(patch, wk[:, m], out=tmp)
+            acc[m] += tmp
+    return np.moveaxis(acc, 0, -1).reshape(n, *out_sp, c * mult)
+
+
+def _transpose_pads(n, kernel, padding, output_padding, stride, dilation) -> tuple[int, int]:
+    """Padding of the stride-dilated input for a transposed convolution.
+
+    ``common.conv_utils.conv_transpose_padding``, except for ``"same"`` with an explicit
+    ``output_padding``, where Keras (and TensorFlow) put the larger half of the padding
+    before: ``before = min(ceil(total / 2), k - 1)`` (the common helper puts it after).
+    """
+    if padding != "same" or output_padding is None:
+        return CU.conv_transpose_padding(n, kernel, padding, output_padding, stride, dilation)
+    k = (kernel - 1) * dilation + 1
+    total = k + k % 2 - 2 + output_padding
+    before = min(total // 2 + total % 2, k - 1)
+    return before, total - before
 
 
 def _float_act(fn):
@@ -321,10 +357,7 @@ class NNMixin:
             z = np.zeros((x.shape[0], *dilated, x.shape[-1]), dtype=work)
             z[(slice(None),) + tuple(slice(None, None, s) for s in strides)] = x
             x = z
-        pads = [
-            CU.conv_transpose_padding(n, kk, padding, op, s, dd)
-            for n, kk, op, s, dd in zip(spatial, ksz, out_pad, strides, dil)
-        ]
+        pads = [_transpose_pads(n, kk, padding, op, s, dd) for n, kk, op, s, dd in zip(spatial, ksz, out_pad, strides, dil)]
         xp = _pad_spatial(x, pads)
         kf = np.flip(k, axis=tuple(range(nd))).swapaxes(-1, -2).astype(work, copy=False)  # (*k, in, out)
         out = _conv_channels_last(xp, kf, (1,) * nd, dil)

@@ -59,6 +59,17 @@ def _binary(fn: Callable[..., Any]) -> Callable[..., Any]:
     return op
 
 
+def _binary_xy(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Like ``_binary`` with the protocol's ``(x, y)`` argument names (bitwise ops)."""
+
+    def op(self, x, y):
+        a, b, _ = promote(x, y)
+        return fn(a, b, out=...)
+
+    op.__name__ = fn.__name__
+    return op
+
+
 def _compare(fn: Callable[..., Any]) -> Callable[..., Any]:
     def op(self, x1, x2):
         a, b, _ = promote(x1, x2)
@@ -368,9 +379,9 @@ class NumpyElementwiseMixin:
     minimum = _binary(np.minimum)
     fmax = _binary(np.fmax)
     fmin = _binary(np.fmin)
-    bitwise_and = _binary(np.bitwise_and)
-    bitwise_or = _binary(np.bitwise_or)
-    bitwise_xor = _binary(np.bitwise_xor)
+    bitwise_and = _binary_xy(np.bitwise_and)
+    bitwise_or = _binary_xy(np.bitwise_or)
+    bitwise_xor = _binary_xy(np.bitwise_xor)
     divide = _float_binary(np.true_divide)
     true_divide = _float_binary(np.true_divide)
     arctan2 = _float_binary(np.arctan2)

@@ -89,7 +89,12 @@ class ArrayMixin:
         step = (e - s) / div if div > 0 else tf.fill(shape, tf.constant(np.nan, work))
         view = [num] + [1] * shape.rank
         i = tf.reshape(tf.range(num, dtype=work), view)
-        out = s[None] + i * step[None] if num > 0 else tf.zeros([0, *shape.as_list()], work)
+        if num == 0:
+            out = tf.zeros([0, *shape.as_list()], work)
+        elif div == 0:
+            out = s[None]
+        else:
+            out = s[None] + i * step[None]
         if endpoint and num > 1:
             out = tf.concat([out[:-1], e[None]], axis=0)
         if axis != 0:

@@ -37,7 +37,11 @@ class MathMixin:
         return tf.math.erf(as_float(x))
 
     def erfinv(self, x):
-        return tf.math.erfinv(as_float(x))
+        x = as_float(x)
+        d = dname(x)
+        if d in ("float16", "bfloat16"):
+            return tf.cast(tf.math.erfinv(tf.cast(x, "float32")), d)
+        return tf.math.erfinv(x)
 
     def erfc(self, x):
         return tf.math.erfc(as_float(x))

@@ -367,16 +367,51 @@ class NumpyMixin:
 
     def fmod(self, x1, x2):
         x1, x2 = promote(x1, x2)
-        if x1.dtype == tf.bool:
-            x1, x2 = tf.cast(x1, "int32"), tf.cast(x2, "int32")
+        d = dname(x1)
+        # TruncateMod has kernels for int32/int64 and float32/float64 only.
+        work = {"bool": "int32", "int8": "int32", "int16": "int32", "uint8": "int32", "uint16": "int32"}.get(d, d)
+        work = {"uint32": "int64", "uint64": "int64", "float16": "float32", "bfloat16": "float32"}.get(work, work)
+        if work != d:
+            x1, x2 = tf.cast(x1, work), tf.cast(x2, work)
         if x1.dtype.is_integer:
-            return _int_div_guard(x1, x2, tf.truncatemod)
-        return tf.truncatemod(x1, x2)
+            out = _int_div_guard(x1, x2, tf.truncatemod)
+        else:
+            out = tf.truncatemod(x1, x2)
+        return out if work == d or d == "bool" else tf.cast(out, d)
+
+    def fmax(self, x1, x2):
+        x1, x2 = promote(x1, x2)
+        if x1.dtype == tf.bool:
+            return tf.logical_or(x1, x2)
+        m = tf.maximum(x1, x2)
+        if not x1.dtype.is_floating:
+            return m
+        return tf.where(tf.math.is_nan(x1), x2, tf.where(tf.math.is_nan(x2), x1, m))
+
+    def fmin(self, x1, x2):
+        x1, x2 = promote(x1, x2)
+        if x1.dtype == tf.bool:
+            return tf.logical_and(x1, x2)
+        m = tf.minimum(x1, x2)
+        if not x1.dtype.is_floating:
+            return m
+        return tf.where(tf.math.is_nan(x1), x2, tf.where(tf.math.is_nan(x2), x1, m))
 
     def power(self, x1, x2):
         x1, x2 = promote(x1, x2)
         if x1.dtype == tf.bool:
             return tf.cast(tf.pow(tf.cast(x1, "int32"), tf.cast(x2, "int32")), "bool")
+        if x1.dtype.is_unsigned:
+            # No unsigned Pow kernel; int64 products wrap to the same low bits.
+            return tf.cast(tf.pow(tf.cast(x1, "int64"), tf.cast(x2, "int64")), x1.dtype)
+        if x1.dtype.is_integer:
+            # TF raises on negative integer exponents; give JAX's truncated result.
+            neg = x2 < 0
+            r = tf.pow(x1, tf.where(neg, tf.zeros_like(x2), x2))
+            one = tf.ones_like(r)
+            odd = tf.not_equal(tf.bitwise.bitwise_and(x2, tf.ones_like(x2)), 0)
+            inv = tf.where(tf.equal(x1, 1), one, tf.where(tf.equal(x1, -1), tf.where(odd, -one, one), tf.zeros_like(r)))
+            return tf.where(neg, inv, r)
         return tf.pow(x1, x2)
 
     def maximum(self, x1, x2):
@@ -463,17 +498,30 @@ class NumpyMixin:
     def bitwise_xor(self, x, y):
         return self._bitwise(x, y, tf.bitwise.bitwise_xor, tf.math.logical_xor)
 
-    def bitwise_left_shift(self, x, y):
+    def _shift(self, x, y, op, left):
+        yv = y if type(y) is int else None
         x, y = promote(x, y)
         if x.dtype == tf.bool:
             x, y = tf.cast(x, "int32"), tf.cast(y, "int32")
-        return tf.bitwise.left_shift(x, y)
+        bits = x.dtype.size * 8
+        if yv is not None and 0 <= yv < bits:
+            return op(x, y)
+        # Shifts by >= the bit width (or < 0) are undefined in TF; NumPy/JAX give 0
+        # (or -1 for arithmetic right shifts of negatives).
+        out_of_range = tf.logical_or(y < 0, y >= bits) if not y.dtype.is_unsigned else y >= bits
+        safe = tf.where(out_of_range, tf.zeros_like(y), y)
+        res = op(x, safe)
+        if left or x.dtype.is_unsigned:
+            fill = tf.zeros_like(res)
+        else:
+            fill = tf.where(x < 0, -tf.ones_like(res), tf.zeros_like(res))
+        return tf.where(out_of_range, fill, res)
+
+    def bitwise_left_shift(self, x, y):
+        return self._shift(x, y, tf.bitwise.left_shift, True)
 
     def bitwise_right_shift(self, x, y):
-        x, y = promote(x, y)
-        if x.dtype == tf.bool:
-            x, y = tf.cast(x, "int32"), tf.cast(y, "int32")
-        return tf.bitwise.right_shift(x, y)
+        return self._shift(x, y, tf.bitwise.right_shift, False)
 
     def clip(self, x, x_min, x_max):
         x = _t(x)
