@@ -148,9 +148,20 @@ def to_backend(x: Any, raw: bool = False) -> Any:
 
 
 def to_numpy(x: Any) -> Any:
-    if isinstance(x, (list, tuple)):
-        return type(x)(to_numpy(t) for t in x)
+    if isinstance(x, list):
+        return [to_numpy(t) for t in x]
+    if isinstance(x, tuple):  # namedtuples (e.g. QR results) become plain tuples
+        return tuple(to_numpy(t) for t in x)
     return np.asarray(ops.convert_to_numpy(x))
+
+
+def op_fn(name: str) -> Callable[..., Any]:
+    """The public op ``name`` from ``kerasx.ops`` or one of its namespaces."""
+    for ns in (ops, ops.core, ops.numpy, ops.nn, ops.math, ops.linalg, ops.image):
+        fn = getattr(ns, name, None)
+        if fn is not None and callable(fn):
+            return fn
+    raise AttributeError(f"kerasx.ops has no op {name!r}")
 
 
 def first_array_dtype(args: tuple[Any, ...]) -> str:
@@ -200,7 +211,7 @@ def resolve_dtype(dtype: Any, args: tuple[Any, ...]) -> Any:
 
 def run_case(case: Case) -> Any:
     """Call ``kerasx.ops.<case.op>`` and check it against the reference."""
-    fn = getattr(ops, case.op)
+    fn = op_fn(case.op)
     args = tuple(to_backend(a, case.raw) for a in case.args)
     out = fn(*args, **case.kw)
     if case.check is not None:

@@ -167,6 +167,12 @@ def serialize(metric: Any) -> Any:
 @keras_export("keras.metrics.deserialize")
 def deserialize(config: Any, custom_objects: dict[str, Any] | None = None) -> Any:
     """Rebuild a metric object or function from :func:`serialize`'s output."""
+    if isinstance(config, dict) and config.get("class_name") == "function" and config.get("module") == "builtins":
+        # A metric *function*: look in the function table, not the class aliases
+        # (where "hinge" would name the Hinge class).
+        fn = registry.builtin_module("keras.metrics").get(str(config.get("config")))
+        if fn is not None and not isinstance(fn, type):
+            return fn
     return serialization.deserialize_keras_object(config, custom_objects=custom_objects, module_objects=ALL_OBJECTS_DICT, printable_module_name="metric")
 
 

@@ -70,7 +70,7 @@ def build_graph(inputs: list[KerasTensor], outputs: list[KerasTensor]) -> list[N
     return order
 
 
-@keras_export("keras.Functional", "keras.models.Functional")
+@keras_export("keras.src.models.functional.Functional", "keras.Functional", "keras.models.Functional")
 class Functional(Model):
     """A model defined by calling layers on ``kerasx.Input`` tensors."""
 

@@ -89,13 +89,14 @@ def _is_ref(x: Any) -> bool:
     return isinstance(x, (list, tuple)) and len(x) == 3 and isinstance(x[0], str) and isinstance(x[1], int) and isinstance(x[2], int)
 
 
-def functional_from_config(cls: type, config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> Any:
+def functional_from_config(cls: type, config: dict[str, Any], custom_objects: dict[str, Any] | None = None, layer_factory: Any = None) -> Any:
     created: dict[str, Layer] = {}
     # outputs[layer_name][node_index] = flat list of output tensors of that call
     outputs: dict[str, list[list[KerasTensor]]] = {}
     pending: list[tuple[str, list[dict[str, Any]]]] = []
     for entry in config["layers"]:
-        layer = deserialize_keras_object(entry, custom_objects=custom_objects, printable_module_name="layer")
+        made = layer_factory(entry.get("name"), entry) if layer_factory is not None else None
+        layer = made if made is not None else deserialize_keras_object(entry, custom_objects=custom_objects, printable_module_name="layer")
         name = entry.get("name", layer.name)
         created[name] = layer
         from kerasx.layers.core.input_layer import InputLayer

@@ -36,6 +36,35 @@ class Model(Trainer, Layer):
     def layers(self) -> list[Layer]:
         return list(self._tracked_layers())
 
+    def build(self, input_shape: Any = None) -> None:
+        """Create the weights of a subclassed model by tracing ``call`` on symbolic inputs
+        of ``input_shape`` (no data is computed where the backend traces abstractly)."""
+        self.built = True
+        if input_shape is None:
+            return
+        from kerasx.engine.keras_tensor import KerasTensor
+        from kerasx.engine.operation import compute_output_spec
+
+        def spec(shape: Any) -> Any:
+            if isinstance(shape, dict):
+                return {k: spec(v) for k, v in shape.items()}
+            if isinstance(shape, (list, tuple)) and shape and isinstance(shape[0], (list, tuple, dict)):
+                return [spec(v) for v in shape]
+            return KerasTensor(tuple(shape), self.compute_dtype)
+
+        kwargs = {"training": False} if self._call_sig.has_training else {}
+        compute_output_spec(self.call, spec(input_shape), **kwargs)
+        self._build_shapes = {"input_shape": input_shape}
+
+    def _maybe_build(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        # A subclassed model's sublayers build themselves during the first call.
+        if type(self).build is Model.build:
+            if not self.built:
+                self._build_shapes = self._shapes_for_build(args, kwargs)
+                self.built = True
+            return
+        super()._maybe_build(args, kwargs)
+
     def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
         layers = self.layers
         if index is not None:

@@ -104,7 +104,36 @@ def serialize_keras_object(obj: Any) -> Any:
     return out
 
 
+_NAMESPACES = (
+    "kerasx.layers",
+    "kerasx.models",
+    "kerasx.optimizers",
+    "kerasx.losses",
+    "kerasx.metrics",
+    "kerasx.initializers",
+    "kerasx.regularizers",
+    "kerasx.constraints",
+    "kerasx.activations",
+    "kerasx.dtype_policies",
+    "kerasx.random",
+)
+_imported: list[bool] = []
+
+
+def _ensure_builtins_registered() -> None:
+    """Import kerasx's own namespaces (never a module named by a file) so that every
+    built-in class is in the registry before a config is resolved."""
+    if _imported:
+        return
+    import importlib
+
+    for name in _NAMESPACES:
+        importlib.import_module(name)
+    _imported.append(True)
+
+
 def _lookup(class_name: str, module: str | None, registered_name: str | None, custom_objects: dict[str, Any] | None, module_objects: dict[str, Any] | None) -> Any:
+    _ensure_builtins_registered()
     for name in (registered_name, class_name):
         if name:
             found = registry.get_registered_object(name, custom_objects, module_objects)

@@ -41,7 +41,9 @@ class JaxVariable:
         return self.value
 
     def __repr__(self) -> str:
-        return f"<JaxVariable {self.name!r} shape={tuple(self.value.shape)} dtype={self.value.dtype}>"
+        return (
+            f"<JaxVariable {self.name!r} shape={tuple(self.value.shape)} dtype={self.value.dtype}>"
+        )
 
 
 def x64() -> bool:
@@ -263,7 +265,13 @@ def norm_axis(axis: Any) -> Any:
     return axis
 
 
-_WIDEN = {"bool": jnp.int32, "int8": jnp.int32, "int16": jnp.int32, "uint8": jnp.uint32, "uint16": jnp.uint32}
+_WIDEN = {
+    "bool": jnp.int32,
+    "int8": jnp.int32,
+    "int16": jnp.int32,
+    "uint8": jnp.uint32,
+    "uint16": jnp.uint32,
+}
 
 
 def sum_dtype(x: Any) -> Any:

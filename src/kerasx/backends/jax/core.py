@@ -90,7 +90,10 @@ class CoreMixin:
         starts = [_static_int(s) for s in start_indices]
         shape = list(shape)
         if all(s is not None for s in starts):
-            sizes = [x.shape[i] - s if d in (-1, None) else int(d) for i, (s, d) in enumerate(zip(starts, shape))]
+            sizes = [
+                x.shape[i] - s if d in (-1, None) else int(d)
+                for i, (s, d) in enumerate(zip(starts, shape))
+            ]
             return lax.slice(x, starts, [s + n for s, n in zip(starts, sizes)])
         sizes = [int(d) for d in shape]
         idx = [jnp.asarray(s, jnp.int32) for s in start_indices]
@@ -99,7 +102,10 @@ class CoreMixin:
     def slice_update(self, inputs, start_indices, updates):
         x = tensor(inputs)
         updates = cast(updates, x.dtype)
-        idx = [jnp.asarray(s, jnp.int32) if not isinstance(s, (int, np.integer)) else int(s) for s in start_indices]
+        idx = [
+            jnp.asarray(s, jnp.int32) if not isinstance(s, (int, np.integer)) else int(s)
+            for s in start_indices
+        ]
         return lax.dynamic_update_slice(x, updates, idx)
 
     def scatter(self, indices, values, shape):
@@ -124,7 +130,9 @@ class CoreMixin:
             return at.min(updates)
         if reduction == "mul":
             return at.multiply(updates)
-        raise ValueError(f"Unsupported reduction {reduction!r}; expected None, 'add', 'max', 'min' or 'mul'.")
+        raise ValueError(
+            f"Unsupported reduction {reduction!r}; expected None, 'add', 'max', 'min' or 'mul'."
+        )
 
     # ------------------------------------------------------------- control flow
     def cond(self, pred, true_fn, false_fn):
@@ -164,7 +172,9 @@ class CoreMixin:
                 i, vals = carry
                 return i + 1, fit(body(*vals))
 
-            result = lax.while_loop(test_counted, body_counted, (jnp.asarray(0, jnp.int32), state))[1]
+            result = lax.while_loop(test_counted, body_counted, (jnp.asarray(0, jnp.int32), state))[
+                1
+            ]
         if not is_seq:
             return result[0]
         return list(result) if as_list else result
@@ -291,7 +301,9 @@ class CoreMixin:
 
         def run(size):
             structs = [
-                jax.ShapeDtypeStruct(tuple(size if d is None else int(d) for d in shape), jdtype(dtype))
+                jax.ShapeDtypeStruct(
+                    tuple(size if d is None else int(d) for d in shape), jdtype(dtype)
+                )
                 for shape, dtype in specs
             ]
             outs = jax.eval_shape(fn, structs)
@@ -307,6 +319,7 @@ class CoreMixin:
                 first_error = first_error or e
                 continue
             return [
-                (tuple(x if x == y else None for x, y in zip(s1, s2)), d1) for (s1, d1), (s2, _) in zip(r1, r2)
+                (tuple(x if x == y else None for x, y in zip(s1, s2)), d1)
+                for (s1, d1), (s2, _) in zip(r1, r2)
             ]
         raise first_error

@@ -12,6 +12,7 @@ import jax.scipy as jsp
 from jax import lax
 
 from kerasx.backends.common import dtypes as _dt
+from kerasx.backends.jax import _kernels as _k
 from kerasx.backends.jax._utils import (
     is_concrete,
     name_of,
@@ -51,7 +52,7 @@ class MathMixin:
         return lax.rsqrt(to_float(x))
 
     def logsumexp(self, x, axis=None, keepdims=False):
-        return jax.nn.logsumexp(to_float(x), axis=norm_axis(axis), keepdims=keepdims)
+        return _k.logsumexp(to_float(x), axis=norm_axis(axis), keepdims=bool(keepdims))
 
     def segment_sum(self, data, segment_ids, num_segments=None, sorted=False):
         data, ids = tensor(data), tensor(segment_ids).astype(jnp.int32)
@@ -71,10 +72,14 @@ class MathMixin:
         return out
 
     def segment_max(self, data, segment_ids, num_segments=None, sorted=False):
-        return self._segment_extreme(jax.ops.segment_max, data, segment_ids, num_segments, sorted, lambda r: r[0])
+        return self._segment_extreme(
+            jax.ops.segment_max, data, segment_ids, num_segments, sorted, lambda r: r[0]
+        )
 
     def segment_min(self, data, segment_ids, num_segments=None, sorted=False):
-        return self._segment_extreme(jax.ops.segment_min, data, segment_ids, num_segments, sorted, lambda r: r[1])
+        return self._segment_extreme(
+            jax.ops.segment_min, data, segment_ids, num_segments, sorted, lambda r: r[1]
+        )
 
     def segment_prod(self, data, segment_ids, num_segments=None, sorted=False):
         data, ids = tensor(data), tensor(segment_ids).astype(jnp.int32)

@@ -3,19 +3,16 @@ pooling, normalisations, crossentropies and attention."""
 
 from __future__ import annotations
 
-import math
-
 import jax
 import jax.numpy as jnp
-import numpy as np
 from jax import lax
 
 from kerasx.backends.common import conv_utils as _cu
 from kerasx.backends.common import settings as _settings
+from kerasx.backends.jax import _kernels as _k
 from kerasx.backends.jax._utils import (
     cast,
     jdtype,
-    name_of,
     norm_axis,
     promote,
     promote_many,
@@ -61,8 +58,19 @@ def _conv_args(x, kernel_spatial, strides, padding, data_format, dilation_rate):
     padding = _cu.normalize_padding(padding)
     if padding == "causal" and nd != 1:
         raise ValueError("`padding='causal'` is only supported for 1-D convolutions.")
-    pads = _cu.explicit_padding(_spatial(x, data_format), kernel_spatial, strides, dilation, padding)
+    pads = _cu.explicit_padding(
+        _spatial(x, data_format), kernel_spatial, strides, dilation, padding
+    )
     return nd, strides, dilation, pads
+
+
+def _static(v):
+    """True when ``v`` can be a static (hashable, Python) argument of a kernel."""
+    return v is None or isinstance(v, (bool, int, float, str))
+
+
+def _axes(axis):
+    return (axis,) if isinstance(axis, int) else tuple(axis)
 
 
 def _window(nd, data_format, inner):
@@ -74,19 +82,19 @@ class NNMixin:
 
     # ------------------------------------------------------------ activations
     def relu(self, x):
-        return jax.nn.relu(tensor(x))
+        return _k.relu(tensor(x))
 
     def relu6(self, x):
         x = tensor(x)
         if x.dtype.kind in "biu":
             return jnp.clip(x, 0, 6)
-        return jax.nn.relu6(x)
+        return _k.relu6(x)
 
     def sigmoid(self, x):
         return jax.nn.sigmoid(to_float(x))
 
     def log_sigmoid(self, x):
-        return jax.nn.log_sigmoid(to_float(x))
+        return _k.log_sigmoid(to_float(x))
 
     def softplus(self, x):
         return jax.nn.softplus(to_float(x))
@@ -113,7 +121,9 @@ class NNMixin:
     def soft_shrink(self, x, threshold=0.5):
         x = to_float(x)
         zero = jnp.zeros((), x.dtype)
-        return jnp.where(x > threshold, x - threshold, jnp.where(x < -threshold, x + threshold, zero))
+        return jnp.where(
+            x > threshold, x - threshold, jnp.where(x < -threshold, x + threshold, zero)
+        )
 
     def tanh_shrink(self, x):
         x = to_float(x)
@@ -123,25 +133,28 @@ class NNMixin:
         return jax.nn.leaky_relu(to_float(x), negative_slope=negative_slope)
 
     def elu(self, x, alpha=1.0):
-        return jax.nn.elu(to_float(x), alpha=alpha)
+        x = to_float(x)
+        return _k.elu(x, alpha=alpha) if _static(alpha) else jax.nn.elu(x, alpha=alpha)
 
     def selu(self, x):
         return jax.nn.selu(to_float(x))
 
     def celu(self, x, alpha=1.0):
-        return jax.nn.celu(to_float(x), alpha=alpha)
+        x = to_float(x)
+        return _k.celu(x, alpha=alpha) if _static(alpha) else jax.nn.celu(x, alpha=alpha)
 
     def gelu(self, x, approximate=True):
-        return jax.nn.gelu(to_float(x), approximate=approximate)
+        return _k.gelu(to_float(x), approximate=bool(approximate))
 
     def glu(self, x, axis=-1):
         return jax.nn.glu(to_float(x), axis=axis)
 
     def squareplus(self, x, b=4):
-        return jax.nn.squareplus(to_float(x), b=b)
+        x = to_float(x)
+        return _k.squareplus(x, b=b) if _static(b) else jax.nn.squareplus(x, b=b)
 
     def sparse_plus(self, x):
-        return jax.nn.sparse_plus(to_float(x))
+        return _k.sparse_plus(to_float(x))
 
     def sparse_sigmoid(self, x):
         return jax.nn.sparse_sigmoid(to_float(x))
@@ -151,20 +164,24 @@ class NNMixin:
         return jnp.where(x > threshold, x, jnp.asarray(default_value, x.dtype))
 
     def softmax(self, x, axis=-1):
-        return jax.nn.softmax(to_float(x), axis=norm_axis(axis))
+        return _k.softmax(to_float(x), axis=norm_axis(axis))
 
     def log_softmax(self, x, axis=-1):
-        return jax.nn.log_softmax(to_float(x), axis=norm_axis(axis))
+        return _k.log_softmax(to_float(x), axis=norm_axis(axis))
 
     # ------------------------------------------------------------- encodings
     def one_hot(self, x, num_classes, axis=-1, dtype=None, sparse=False):
-        return jax.nn.one_hot(tensor(x), int(num_classes), dtype=jdtype(dtype), axis=axis)
+        return _k.one_hot(
+            tensor(x), num_classes=int(num_classes), dtype=jdtype(dtype), axis=int(axis)
+        )
 
     # --------------------------------------------------------- convolutions
     def conv(self, inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
         data_format = _settings.standardize_data_format(data_format)
         x, k = promote(tensor(inputs), tensor(kernel))
-        nd, strides, dilation, pads = _conv_args(x, k.shape[:-2], strides, padding, data_format, dilation_rate)
+        nd, strides, dilation, pads = _conv_args(
+            x, k.shape[:-2], strides, padding, data_format, dilation_rate
+        )
         in_ch, k_in = _channels(x, data_format), k.shape[-2]
         if k_in == 0 or in_ch % k_in:
             raise ValueError(
@@ -181,10 +198,14 @@ class NNMixin:
             feature_group_count=in_ch // k_in,
         )
 
-    def depthwise_conv(self, inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    def depthwise_conv(
+        self, inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1
+    ):
         data_format = _settings.standardize_data_format(data_format)
         x, k = promote(tensor(inputs), tensor(kernel))
-        nd, strides, dilation, pads = _conv_args(x, k.shape[:-2], strides, padding, data_format, dilation_rate)
+        nd, strides, dilation, pads = _conv_args(
+            x, k.shape[:-2], strides, padding, data_format, dilation_rate
+        )
         in_ch = k.shape[-2]
         # (*spatial, in, mult) -> (*spatial, 1, in*mult): output channel c*mult + m.
         k = k.reshape((*k.shape[:-2], 1, in_ch * k.shape[-1]))
@@ -198,11 +219,31 @@ class NNMixin:
             feature_group_count=in_ch,
         )
 
-    def separable_conv(self, inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
-        depth = self.depthwise_conv(inputs, depthwise_kernel, strides, padding, data_format, dilation_rate)
+    def separable_conv(
+        self,
+        inputs,
+        depthwise_kernel,
+        pointwise_kernel,
+        strides=1,
+        padding="valid",
+        data_format=None,
+        dilation_rate=1,
+    ):
+        depth = self.depthwise_conv(
+            inputs, depthwise_kernel, strides, padding, data_format, dilation_rate
+        )
         return self.conv(depth, pointwise_kernel, 1, "valid", data_format, 1)
 
-    def conv_transpose(self, inputs, kernel, strides=1, padding="valid", output_padding=None, data_format=None, dilation_rate=1):
+    def conv_transpose(
+        self,
+        inputs,
+        kernel,
+        strides=1,
+        padding="valid",
+        output_padding=None,
+        data_format=None,
+        dilation_rate=1,
+    ):
         """A forward convolution over the stride-dilated input with the flipped kernel."""
         data_format = _settings.standardize_data_format(data_format)
         x, k = promote(tensor(inputs), tensor(kernel))
@@ -215,7 +256,9 @@ class NNMixin:
         else:
             out_pad = tuple(None if p is None else int(p) for p in output_padding)
             if len(out_pad) != nd:
-                raise ValueError(f"`output_padding` must have {nd} entries. Received: {output_padding}")
+                raise ValueError(
+                    f"`output_padding` must have {nd} entries. Received: {output_padding}"
+                )
         spatial = _spatial(x, data_format)
         ksp = k.shape[:nd]
         pads = [
@@ -241,120 +284,99 @@ class NNMixin:
         strides = pool if strides is None else _cu.normalize_tuple(strides, nd, "strides")
         padding = _cu.normalize_padding(padding)
         pads = _cu.explicit_padding(_spatial(x, data_format), pool, strides, (1,) * nd, padding)
+        pads = tuple(tuple(p) for p in pads)
         window = _window(nd, data_format, pool)
         wstrides = _window(nd, data_format, strides)
-        full_pads = ((0, 0), *pads, (0, 0)) if data_format == "channels_last" else ((0, 0), (0, 0), *pads)
+        if data_format == "channels_last":
+            full_pads = ((0, 0), *pads, (0, 0))
+        else:
+            full_pads = ((0, 0), (0, 0), *pads)
         return nd, pool, pads, window, wstrides, full_pads
 
     def max_pool(self, inputs, pool_size, strides=None, padding="valid", data_format=None):
         data_format = _settings.standardize_data_format(data_format)
         x = tensor(inputs)
-        _, _, _, window, wstrides, full_pads = self._pool_args(x, pool_size, strides, padding, data_format)
-        if x.dtype.kind in "iu":
-            init = np.array(np.iinfo(x.dtype).min, x.dtype)
-        elif x.dtype == jnp.bool_:
-            init = np.array(False)
-        else:
-            init = np.array(-np.inf, x.dtype)
-        return lax.reduce_window(x, init, lax.max, window, wstrides, full_pads)
+        _, _, _, window, wstrides, full_pads = self._pool_args(
+            x, pool_size, strides, padding, data_format
+        )
+        return _k.max_pool(x, window=window, strides=wstrides, pads=full_pads)
 
     def average_pool(self, inputs, pool_size, strides=None, padding="valid", data_format=None):
         data_format = _settings.standardize_data_format(data_format)
         x = to_float(inputs)
-        nd, pool, pads, window, wstrides, full_pads = self._pool_args(x, pool_size, strides, padding, data_format)
-        zero = np.array(0, x.dtype)
-        summed = lax.reduce_window(x, zero, lax.add, window, wstrides, full_pads)
-        if all(p == (0, 0) for p in pads):
-            return summed / jnp.asarray(math.prod(pool), x.dtype)
-        # Padded windows average only their real elements: divide by a window count.
-        ones_shape = _window(nd, data_format, _spatial(x, data_format))
-        counts = lax.reduce_window(jnp.ones(ones_shape, x.dtype), zero, lax.add, window, wstrides, full_pads)
-        return summed / counts
+        nd, pool, pads, window, wstrides, full_pads = self._pool_args(
+            x, pool_size, strides, padding, data_format
+        )
+        ones_shape = None
+        if any(p != (0, 0) for p in pads):
+            # Padded windows average only their real elements (count of ones).
+            ones_shape = _window(nd, data_format, _spatial(x, data_format))
+        size = 1
+        for p in pool:
+            size *= p
+        return _k.average_pool(
+            x, window=window, strides=wstrides, pads=full_pads, ones_shape=ones_shape, size=size
+        )
 
     # ----------------------------------------------------------- normalisation
     def moments(self, x, axes, keepdims=False, synchronized=False):
-        x = tensor(x)
-        name = name_of(x.dtype)
-        low = name in ("float16", "bfloat16")
-        work = x.astype(jnp.float32) if low else to_float(x)
-        axes = (axes,) if isinstance(axes, int) else tuple(axes)
-        mean = jnp.mean(work, axis=axes, keepdims=True)
-        var = jnp.mean(jnp.square(work - lax.stop_gradient(mean)), axis=axes, keepdims=True)
-        if not keepdims:
-            mean, var = jnp.squeeze(mean, axes), jnp.squeeze(var, axes)
-        if low:
-            mean, var = mean.astype(x.dtype), var.astype(x.dtype)
-        return mean, var
+        x = to_float(x)
+        return _k.moments(x, axes=_axes(axes), keepdims=bool(keepdims))
 
     def batch_normalization(self, x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
         x = tensor(x)
-        ndim = x.ndim
-        axis = axis + ndim if axis < 0 else axis
-        view = [1] * ndim
-        view[axis] = -1
-
-        def shaped(t):
-            return jnp.reshape(tensor(t), view)
-
-        inv = lax.rsqrt(shaped(variance) + epsilon)
-        if scale is not None:
-            inv = inv * shaped(scale)
-        shift = -shaped(mean) * inv
-        if offset is not None:
-            shift = shift + shaped(offset)
-        return x * inv + shift
+        axis = axis + x.ndim if axis < 0 else axis
+        offset = None if offset is None else tensor(offset)
+        scale = None if scale is None else tensor(scale)
+        args = (x, tensor(mean), tensor(variance), offset, scale)
+        if _static(epsilon):
+            return _k.batch_normalization(*args, axis=axis, epsilon=epsilon)
+        return _k.batch_normalization.__wrapped__(*args, axis, epsilon)
 
     def layer_normalization(self, x, gamma=None, beta=None, axis=-1, epsilon=None, **kwargs):
         eps = 1e-3 if epsilon is None else epsilon
         x = to_float(x)
-        axes = (axis,) if isinstance(axis, int) else tuple(axis)
-        mean, var = self.moments(x, axes, keepdims=True)
-        out = (x - mean) * lax.rsqrt(var + jnp.asarray(eps, var.dtype))
-        if gamma is not None:
-            out = out * tensor(gamma)
-        if beta is not None:
-            out = out + tensor(beta)
-        return out
+        gamma = None if gamma is None else tensor(gamma)
+        beta = None if beta is None else tensor(beta)
+        if _static(eps):
+            return _k.layer_normalization(x, gamma, beta, axes=_axes(axis), epsilon=eps)
+        return _k.layer_normalization.__wrapped__(x, gamma, beta, _axes(axis), eps)
 
     def rms_normalization(self, x, scale=None, axis=-1, epsilon=None):
         eps = _settings.epsilon() if epsilon is None else epsilon
         x = to_float(x)
-        ms = jnp.mean(jnp.square(x), axis=norm_axis(axis), keepdims=True)
-        out = x * lax.rsqrt(ms + jnp.asarray(eps, ms.dtype))
-        return out if scale is None else out * tensor(scale)
+        scale = None if scale is None else tensor(scale)
+        if _static(eps):
+            return _k.rms_normalization(x, scale, axis=norm_axis(axis), epsilon=eps)
+        return _k.rms_normalization.__wrapped__(x, scale, norm_axis(axis), eps)
 
     def normalize(self, x, axis=-1, order=2, epsilon=None):
         eps = _settings.epsilon() if epsilon is None else epsilon
         x = to_float(x)
-        if order == 2:
-            sq = jnp.sum(jnp.square(x), axis=axis, keepdims=True)
-            return x * lax.rsqrt(jnp.maximum(sq, jnp.asarray(eps * eps, sq.dtype)))
-        n = jnp.sum(jnp.power(jnp.abs(x), float(order)), axis=axis, keepdims=True)
-        return x / jnp.maximum(jnp.power(n, 1.0 / order), eps)
+        if _static(eps) and _static(order):
+            return _k.normalize(x, axis=norm_axis(axis), order=order, epsilon=eps)
+        return _k.normalize.__wrapped__(x, norm_axis(axis), order, eps)
 
     # -------------------------------------------------------------- losses
     def binary_crossentropy(self, target, output, from_logits=False):
         output = to_float(output)
         target = cast(target, output.dtype)
         self._check_same_shape("binary_crossentropy", target, output)
-        if from_logits:
-            return jax.nn.relu(output) - output * target + jnp.log1p(jnp.exp(-jnp.abs(output)))
-        eps = _settings.epsilon()
-        p = jnp.clip(output, eps, 1.0 - eps)
-        return -(target * jnp.log(p) + (1.0 - target) * jnp.log(1.0 - p))
-
-    def _log_probs(self, output, from_logits, axis):
-        if from_logits:
-            return jax.nn.log_softmax(output, axis=axis)
-        eps = _settings.epsilon()
-        probs = output / jnp.sum(output, axis=axis, keepdims=True)
-        return jnp.log(jnp.clip(probs, eps, 1.0 - eps))
+        return _k.binary_crossentropy(
+            target, output, from_logits=bool(from_logits), epsilon=_settings.epsilon()
+        )
 
     def categorical_crossentropy(self, target, output, from_logits=False, axis=-1):
         output = to_float(output)
         target = cast(target, output.dtype)
         self._check_same_shape("categorical_crossentropy", target, output)
-        return -jnp.sum(target * self._log_probs(output, from_logits, axis), axis=axis)
+        return _k.categorical_crossentropy(
+            target,
+            output,
+            from_logits=bool(from_logits),
+            axis=int(axis),
+            epsilon=_settings.epsilon(),
+        )
 
     def sparse_categorical_crossentropy(self, target, output, from_logits=False, axis=-1):
         output = to_float(output)
@@ -366,17 +388,39 @@ class NNMixin:
                 "Argument `output` must have rank (ndim) `target.ndim + 1`. "
                 f"Received: target.shape={tuple(target.shape)}, output.shape={tuple(output.shape)}"
             )
-        logp = self._log_probs(output, from_logits, axis)
-        oh = jax.nn.one_hot(target.astype(jnp.int32), output.shape[axis], dtype=output.dtype, axis=axis)
-        return -jnp.sum(oh * logp, axis=axis)
+        return _k.sparse_categorical_crossentropy(
+            target,
+            output,
+            from_logits=bool(from_logits),
+            axis=int(axis),
+            epsilon=_settings.epsilon(),
+        )
 
     # ----------------------------------------------------------- attention
-    def dot_product_attention(self, query, key, value, bias=None, mask=None, scale=None, is_causal=False, flash_attention=None, attn_logits_soft_cap=None):
+    def dot_product_attention(
+        self,
+        query,
+        key,
+        value,
+        bias=None,
+        mask=None,
+        scale=None,
+        is_causal=False,
+        flash_attention=None,
+        attn_logits_soft_cap=None,
+    ):
         """jax.nn.dot_product_attention (XLA, or cuDNN when flash attention is asked
         for on a GPU); the portable version handles logit soft-capping."""
         q, k, v = promote_many([to_float(query), to_float(key), to_float(value)])
-        if attn_logits_soft_cap is not None or k.shape != v.shape or q.ndim != 4:
-            return super().dot_product_attention(q, k, v, bias, mask, scale, is_causal, flash_attention, attn_logits_soft_cap)
+        if (
+            attn_logits_soft_cap is not None
+            or k.shape != v.shape
+            or q.ndim != 4
+            or not _static(scale)
+        ):
+            return super().dot_product_attention(
+                q, k, v, bias, mask, scale, is_causal, flash_attention, attn_logits_soft_cap
+            )
         implementation = None
         if flash_attention and jax.default_backend() == "gpu":
             implementation = "cudnn"
@@ -384,6 +428,13 @@ class NNMixin:
             bias = tensor(bias)
         if mask is not None:
             mask = tensor(mask).astype(jnp.bool_)
-        return jax.nn.dot_product_attention(
-            q, k, v, bias=bias, mask=mask, scale=scale, is_causal=is_causal, implementation=implementation
+        return _k.dot_product_attention(
+            q,
+            k,
+            v,
+            bias,
+            mask,
+            scale=scale,
+            is_causal=bool(is_causal),
+            implementation=implementation,
         )

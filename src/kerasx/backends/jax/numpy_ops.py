@@ -103,19 +103,31 @@ class NumpyMixin:
         start, stop = _scalar_arg(start), _scalar_arg(stop)
         if dtype is None:
             dtype = _dt.result_type(_arg_dtype_item(start), _arg_dtype_item(stop), 1.0)
-        return jnp.linspace(start, stop, int(num), endpoint=endpoint, retstep=retstep, dtype=jdtype(dtype), axis=axis)
+        return jnp.linspace(
+            start,
+            stop,
+            int(num),
+            endpoint=endpoint,
+            retstep=retstep,
+            dtype=jdtype(dtype),
+            axis=axis,
+        )
 
     def logspace(self, start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
         start, stop = _scalar_arg(start), _scalar_arg(stop)
         if dtype is None:
             dtype = _dt.result_type(_arg_dtype_item(start), _arg_dtype_item(stop), 1.0)
-        return jnp.logspace(start, stop, int(num), endpoint=endpoint, base=base, dtype=jdtype(dtype), axis=axis)
+        return jnp.logspace(
+            start, stop, int(num), endpoint=endpoint, base=base, dtype=jdtype(dtype), axis=axis
+        )
 
     def geomspace(self, start, stop, num=50, endpoint=True, dtype=None, axis=0):
         start, stop = _scalar_arg(start), _scalar_arg(stop)
         if dtype is None:
             dtype = _dt.result_type(_arg_dtype_item(start), _arg_dtype_item(stop), 1.0)
-        return jnp.geomspace(start, stop, int(num), endpoint=endpoint, dtype=jdtype(dtype), axis=axis)
+        return jnp.geomspace(
+            start, stop, int(num), endpoint=endpoint, dtype=jdtype(dtype), axis=axis
+        )
 
     def array(self, x, dtype=None):
         return tensor(x, dtype)
@@ -275,7 +287,9 @@ class NumpyMixin:
         ref = x1 if isinstance(x1, Array) else x2
         x1, x2 = cast(x1, ref.dtype), cast(x2, ref.dtype)
         zero = x2 == 0
-        return jnp.where(zero, jnp.zeros((), x1.dtype), x1 / jnp.where(zero, jnp.ones((), x2.dtype), x2))
+        return jnp.where(
+            zero, jnp.zeros((), x1.dtype), x1 / jnp.where(zero, jnp.ones((), x2.dtype), x2)
+        )
 
     def floor_divide(self, x1, x2):
         x1, x2 = promote(x1, x2)
@@ -415,8 +429,12 @@ class NumpyMixin:
                 items.append(1.0 if kind in "fV" else (0j if kind == "c" else 1))
         jd = jdtype(_dt.result_type(*items))
         x = x if x.dtype == jd else x.astype(jd)
-        lo = None if x_min is None else (x_min if isinstance(x_min, PY_SCALARS) else cast(x_min, jd))
-        hi = None if x_max is None else (x_max if isinstance(x_max, PY_SCALARS) else cast(x_max, jd))
+        lo = (
+            None if x_min is None else (x_min if isinstance(x_min, PY_SCALARS) else cast(x_min, jd))
+        )
+        hi = (
+            None if x_max is None else (x_max if isinstance(x_max, PY_SCALARS) else cast(x_max, jd))
+        )
         return jnp.clip(x, lo, hi)
 
     def where(self, condition, x1=None, x2=None):
@@ -434,6 +452,11 @@ class NumpyMixin:
         conds = [tensor(c).astype(jnp.bool_) for c in condlist]
         items = [tensor(c) for c in choicelist]
         names = [name_of(c.dtype) for c in items]
-        jd = jdtype(_dt.result_type(*names, default if isinstance(default, PY_SCALARS) else name_of(tensor(default).dtype)))
+        jd = jdtype(
+            _dt.result_type(
+                *names,
+                default if isinstance(default, PY_SCALARS) else name_of(tensor(default).dtype),
+            )
+        )
         items = [cast(c, jd) for c in items]
         return jnp.select(conds, items, cast(default, jd))

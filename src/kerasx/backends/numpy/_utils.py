@@ -26,9 +26,7 @@ PY_SCALARS = (bool, int, float, complex)
 PY_SCALAR_SET = frozenset(PY_SCALARS)
 
 _NP_DTYPES: dict[str, np.dtype] = {
-    name: np.dtype(name)
-    for name in _dt.ALLOWED_DTYPES
-    if name not in ("bfloat16", "string")
+    name: np.dtype(name) for name in _dt.ALLOWED_DTYPES if name not in ("bfloat16", "string")
 }
 if BF16 is not None:
     _NP_DTYPES["bfloat16"] = BF16
@@ -66,7 +64,9 @@ def np_dtype(dtype: Any) -> np.dtype:
     d = _NP_DTYPES.get(name)
     if d is None:
         if name == "bfloat16":
-            raise ValueError("bfloat16 on the NumPy backend needs the `ml_dtypes` package (pip install ml_dtypes).")
+            raise ValueError(
+                "bfloat16 on the NumPy backend needs the `ml_dtypes` package (pip install ml_dtypes)."
+            )
         if name == "string":
             return np.dtype(object)
         raise ValueError(f"Unsupported dtype for the NumPy backend: {dtype!r}")

@@ -68,7 +68,9 @@ class NumpyArrayMixin:
     def prod(self, x, axis=None, keepdims=False, dtype=None):
         x = to_tensor(x)
         axis = norm_axis(axis)
-        return np.multiply.reduce(x, axis=axis, dtype=_acc_dtype(x, dtype), keepdims=keepdims, out=...)
+        return np.multiply.reduce(
+            x, axis=axis, dtype=_acc_dtype(x, dtype), keepdims=keepdims, out=...
+        )
 
     def mean(self, x, axis=None, keepdims=False):
         x = to_tensor(x)
@@ -88,11 +90,15 @@ class NumpyArrayMixin:
 
     def max(self, x, axis=None, keepdims=False, initial=None):
         x = to_tensor(x)
-        return np.maximum.reduce(x, axis=norm_axis(axis), keepdims=keepdims, initial=initial, out=...)
+        return np.maximum.reduce(
+            x, axis=norm_axis(axis), keepdims=keepdims, initial=initial, out=...
+        )
 
     def min(self, x, axis=None, keepdims=False, initial=None):
         x = to_tensor(x)
-        return np.minimum.reduce(x, axis=norm_axis(axis), keepdims=keepdims, initial=initial, out=...)
+        return np.minimum.reduce(
+            x, axis=norm_axis(axis), keepdims=keepdims, initial=initial, out=...
+        )
 
     def amax(self, x, axis=None, keepdims=False):
         return self.max(x, axis=axis, keepdims=keepdims)
@@ -139,7 +145,9 @@ class NumpyArrayMixin:
         x, w = U.float_tensor(x), U.float_tensor(weights)
         d = U.result_of(x, w)
         work = F32 if d == U.BF16 or d == np.float16 else d
-        out = np.average(x.astype(work, copy=False), axis=norm_axis(axis), weights=w.astype(work, copy=False))
+        out = np.average(
+            x.astype(work, copy=False), axis=norm_axis(axis), weights=w.astype(work, copy=False)
+        )
         return U.as_array(out).astype(d, copy=False)
 
     def count_nonzero(self, x, axis=None):
@@ -166,7 +174,9 @@ class NumpyArrayMixin:
         x = U.float_tensor(x)
         q = np.asarray(to_tensor(q), dtype=U.FLOAT64)
         work = F32 if _low(x) else x.dtype
-        out = np.quantile(x.astype(work, copy=False), q, axis=norm_axis(axis), method=method, keepdims=keepdims)
+        out = np.quantile(
+            x.astype(work, copy=False), q, axis=norm_axis(axis), method=method, keepdims=keepdims
+        )
         return U.as_array(out).astype(x.dtype, copy=False)
 
     def percentile(self, x, q, axis=None, method="linear", keepdims=False):
@@ -205,7 +215,9 @@ class NumpyArrayMixin:
         work = F32 if _low(x) else x.dtype
         xw = x.astype(work, copy=False)
         m = self.nanmean(xw, axis=axis, keepdims=True)
-        return self.nanmean(np.square(xw - m), axis=axis, keepdims=keepdims).astype(x.dtype, copy=False)
+        return self.nanmean(np.square(xw - m), axis=axis, keepdims=keepdims).astype(
+            x.dtype, copy=False
+        )
 
     def nanstd(self, x, axis=None, keepdims=False):
         return np.sqrt(self.nanvar(x, axis=axis, keepdims=keepdims), out=...)
@@ -216,7 +228,9 @@ class NumpyArrayMixin:
         if not U.is_inexact(x):
             return reduce(x, axis=axis, keepdims=keepdims, out=...)
         nan = np.isnan(x)
-        out = reduce(np.where(nan, np.asarray(fill, x.dtype), x), axis=axis, keepdims=keepdims, out=...)
+        out = reduce(
+            np.where(nan, np.asarray(fill, x.dtype), x), axis=axis, keepdims=keepdims, out=...
+        )
         all_nan = np.logical_and.reduce(nan, axis=axis, keepdims=keepdims)
         return np.where(all_nan, np.asarray(np.nan, x.dtype), out)
 
@@ -414,7 +428,8 @@ class NumpyArrayMixin:
         if x.ndim == 2:
             n = max(int(minlength), int(x.max()) + 1 if x.size else 0)
             rows = [
-                np.bincount(x[i], weights=None if w is None else w[i], minlength=n) for i in range(x.shape[0])
+                np.bincount(x[i], weights=None if w is None else w[i], minlength=n)
+                for i in range(x.shape[0])
             ]
             return (np.stack(rows) if rows else np.zeros((0, n))).astype(d)
         return np.bincount(x, weights=w, minlength=int(minlength)).astype(d)
@@ -425,7 +440,9 @@ class NumpyArrayMixin:
         return tuple(U.as_array(o).astype(idx.dtype) for o in out)
 
     def isin(self, x1, x2, assume_unique=False, invert=False):
-        return U.as_array(np.isin(to_tensor(x1), to_tensor(x2), assume_unique=assume_unique, invert=invert))
+        return U.as_array(
+            np.isin(to_tensor(x1), to_tensor(x2), assume_unique=assume_unique, invert=invert)
+        )
 
     # ----------------------------------------------------- diagonals & tri
     def diagonal(self, x, offset=0, axis1=0, axis2=1):
@@ -439,7 +456,9 @@ class NumpyArrayMixin:
 
     def trace(self, x, offset=0, axis1=0, axis2=1):
         x = to_tensor(x)
-        return U.as_array(np.trace(x, offset=int(offset), axis1=axis1, axis2=axis2, dtype=_acc_dtype(x)))
+        return U.as_array(
+            np.trace(x, offset=int(offset), axis1=axis1, axis2=axis2, dtype=_acc_dtype(x))
+        )
 
     def tril(self, x, k=0):
         return np.tril(to_tensor(x), k=int(k))
@@ -466,7 +485,9 @@ class NumpyArrayMixin:
             big = sum(a.size for a in arrs) > 4096
             kwargs["optimize"] = "greedy" if (len(arrs) > 2 or big) else False
         if d == np.float16 or d == U.BF16:
-            return U.as_array(np.einsum(subscripts, *[a.astype(F32) for a in arrs], **kwargs)).astype(d)
+            return U.as_array(
+                np.einsum(subscripts, *[a.astype(F32) for a in arrs], **kwargs)
+            ).astype(d)
         return U.as_array(np.einsum(subscripts, *arrs, **kwargs))
 
     def tensordot(self, x1, x2, axes=2):

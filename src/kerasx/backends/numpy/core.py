@@ -135,7 +135,9 @@ class CoreMixin:
         elif reduction == "mul":
             np.multiply.at(out, key, u)
         else:
-            raise ValueError(f"Unsupported reduction {reduction!r}; expected None, 'add', 'max', 'min' or 'mul'.")
+            raise ValueError(
+                f"Unsupported reduction {reduction!r}; expected None, 'add', 'max', 'min' or 'mul'."
+            )
         return out
 
     # ------------------------------------------------------------- control flow
@@ -197,7 +199,9 @@ class CoreMixin:
             if v.size == cur.size and v.ndim == 0:
                 v = np.broadcast_to(v, cur.shape)
             else:
-                raise ValueError(f"Cannot assign a value of shape {v.shape} to variable {handle.name!r} of shape {cur.shape}.")
+                raise ValueError(
+                    f"Cannot assign a value of shape {v.shape} to variable {handle.name!r} of shape {cur.shape}."
+                )
         # A fresh array (not an in-place write) so earlier reads keep their values.
         handle.value = np.array(v, dtype=cur.dtype)
 

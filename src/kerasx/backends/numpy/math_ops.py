@@ -231,7 +231,9 @@ class MathMixin:
 
     def qr(self, x, mode="reduced"):
         if mode not in ("reduced", "complete"):
-            raise ValueError(f"`mode` argument value not supported. Expected one of {{'reduced', 'complete'}}. Received: mode={mode}")
+            raise ValueError(
+                f"`mode` argument value not supported. Expected one of {{'reduced', 'complete'}}. Received: mode={mode}"
+            )
         a, d = _linalg_in(x)
         q, r = np.linalg.qr(a, mode=mode)
         return _out(q, d), _out(r, d)

@@ -26,6 +26,10 @@ to_tensor = U.to_tensor
 F32 = U.FLOAT32
 
 
+def _low(x: np.ndarray) -> bool:
+    return x.dtype == np.float16 or x.dtype == U.BF16
+
+
 def _work_dtype(d: np.dtype) -> np.dtype:
     return F32 if (d == np.float16 or d == U.BF16) else d
 
@@ -99,7 +103,9 @@ def _conv_channels_last(xp: np.ndarray, k: np.ndarray, strides, dil) -> np.ndarr
         )
     groups = cin // kin
     if cout % groups:
-        raise ValueError(f"The number of output channels ({cout}) must be a multiple of groups ({groups}).")
+        raise ValueError(
+            f"The number of output channels ({cout}) must be a multiple of groups ({groups})."
+        )
     out_sp = _out_sizes(xp, ksz, strides, dil)
     n = xp.shape[0]
     dtype = np.result_type(xp.dtype, k.dtype)
@@ -126,7 +132,9 @@ def _conv_channels_last(xp: np.ndarray, k: np.ndarray, strides, dil) -> np.ndarr
         if groups == 1:
             res = cols.reshape(m, kk * cin) @ kmat
         else:
-            cols = cols.reshape(m, kk, groups, kin).transpose(2, 0, 1, 3).reshape(groups, m, kk * kin)
+            cols = (
+                cols.reshape(m, kk, groups, kin).transpose(2, 0, 1, 3).reshape(groups, m, kk * kin)
+            )
             res = np.matmul(cols, kmat).transpose(1, 0, 2)  # (M, G, og)
         out[b0 : b0 + step] = res.reshape(part.shape[0], *out_sp, cout)
     return out
@@ -316,7 +324,9 @@ class NNMixin:
         out = _conv_channels_last(xp, k.astype(work, copy=False), strides, dil)
         return _from_channels_last(out.astype(d, copy=False), first)
 
-    def depthwise_conv(self, inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    def depthwise_conv(
+        self, inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1
+    ):
         x, first = _to_channels_last(to_tensor(inputs), data_format)
         k = to_tensor(kernel)
         nd = x.ndim - 2
@@ -335,18 +345,42 @@ class NNMixin:
         out = _depthwise_channels_last(xp, k.astype(work, copy=False), strides, dil)
         return _from_channels_last(out.astype(d, copy=False), first)
 
-    def separable_conv(self, inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
-        depth = self.depthwise_conv(inputs, depthwise_kernel, strides, padding, data_format, dilation_rate)
+    def separable_conv(
+        self,
+        inputs,
+        depthwise_kernel,
+        pointwise_kernel,
+        strides=1,
+        padding="valid",
+        data_format=None,
+        dilation_rate=1,
+    ):
+        depth = self.depthwise_conv(
+            inputs, depthwise_kernel, strides, padding, data_format, dilation_rate
+        )
         return self.conv(depth, pointwise_kernel, 1, "valid", data_format, 1)
 
-    def conv_transpose(self, inputs, kernel, strides=1, padding="valid", output_padding=None, data_format=None, dilation_rate=1):
+    def conv_transpose(
+        self,
+        inputs,
+        kernel,
+        strides=1,
+        padding="valid",
+        output_padding=None,
+        data_format=None,
+        dilation_rate=1,
+    ):
         x, first = _to_channels_last(to_tensor(inputs), data_format)
         k = to_tensor(kernel)  # (*k, out, in)
         nd = x.ndim - 2
         strides = CU.normalize_tuple(strides, nd, "strides")
         dil = CU.normalize_tuple(dilation_rate, nd, "dilation_rate")
         padding = CU.normalize_padding(padding)
-        out_pad = (None,) * nd if output_padding is None else CU.normalize_tuple(output_padding, nd, "output_padding")
+        out_pad = (
+            (None,) * nd
+            if output_padding is None
+            else CU.normalize_tuple(output_padding, nd, "output_padding")
+        )
         d = U.result_of(x, k)
         work = _work_dtype(d)
         x = x.astype(work, copy=False)
@@ -357,9 +391,14 @@ class NNMixin:
             z = np.zeros((x.shape[0], *dilated, x.shape[-1]), dtype=work)
             z[(slice(None),) + tuple(slice(None, None, s) for s in strides)] = x
             x = z
-        pads = [_transpose_pads(n, kk, padding, op, s, dd) for n, kk, op, s, dd in zip(spatial, ksz, out_pad, strides, dil)]
+        pads = [
+            _transpose_pads(n, kk, padding, op, s, dd)
+            for n, kk, op, s, dd in zip(spatial, ksz, out_pad, strides, dil)
+        ]
         xp = _pad_spatial(x, pads)
-        kf = np.flip(k, axis=tuple(range(nd))).swapaxes(-1, -2).astype(work, copy=False)  # (*k, in, out)
+        kf = (
+            np.flip(k, axis=tuple(range(nd))).swapaxes(-1, -2).astype(work, copy=False)
+        )  # (*k, in, out)
         out = _conv_channels_last(xp, kf, (1,) * nd, dil)
         return _from_channels_last(out.astype(d, copy=False), first)
 
@@ -374,7 +413,9 @@ class NNMixin:
         return x, first, pool, strides, pads
 
     def max_pool(self, inputs, pool_size, strides=None, padding="valid", data_format=None):
-        x, first, pool, strides, pads = self._pool_setup(inputs, pool_size, strides, padding, data_format)
+        x, first, pool, strides, pads = self._pool_setup(
+            inputs, pool_size, strides, padding, data_format
+        )
         if x.dtype.kind in "iu":
             fill = np.iinfo(x.dtype).min
         elif x.dtype == U.BOOL:
@@ -396,7 +437,9 @@ class NNMixin:
         return _from_channels_last(acc, first)
 
     def average_pool(self, inputs, pool_size, strides=None, padding="valid", data_format=None):
-        x, first, pool, strides, pads = self._pool_setup(inputs, pool_size, strides, padding, data_format)
+        x, first, pool, strides, pads = self._pool_setup(
+            inputs, pool_size, strides, padding, data_format
+        )
         x = U.float_tensor(x)
         d = x.dtype
         work = _work_dtype(d)
@@ -442,8 +485,10 @@ class NNMixin:
 
     def batch_normalization(self, x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
         x = to_tensor(x)
-        if not U.is_inexact(x):
-            return super().batch_normalization(x, mean, variance, axis, offset=offset, scale=scale, epsilon=epsilon)
+        if not U.is_inexact(x) or x.dtype == U.BF16:
+            return super().batch_normalization(
+                x, mean, variance, axis, offset=offset, scale=scale, epsilon=epsilon
+            )
         ndim = x.ndim
         axis = axis + ndim if axis < 0 else axis
         view = [1] * ndim
@@ -461,31 +506,62 @@ class NNMixin:
         return out
 
     def layer_normalization(self, x, gamma=None, beta=None, axis=-1, epsilon=None, **kwargs):
-        eps = 1e-3 if epsilon is None else epsilon
+        # Keras 3: epsilon=None means backend.epsilon(); half precision runs in float32.
+        eps = _settings.epsilon() if epsilon is None else epsilon
         x = U.float_tensor(x)
-        axes = (axis,) if isinstance(axis, int) else tuple(axis)
-        mean, var = self.moments(x, axes, keepdims=True)
-        out = (x - mean) * np.reciprocal(np.sqrt(var + eps))
+        d = x.dtype
+        work = _work_dtype(d)
+        xw = x.astype(work, copy=False)
+        axes = (axis,) if isinstance(axis, int) else tuple(int(a) for a in axis)
+        mean = np.mean(xw, axis=axes, keepdims=True)
+        centered = xw - mean
+        var = np.mean(np.square(centered), axis=axes, keepdims=True)
+        out = centered * np.reciprocal(np.sqrt(var + eps))
         if gamma is not None:
-            out = self.multiply(out, gamma)
+            g = to_tensor(gamma)
+            out = self.multiply(out, g.astype(work) if _low(g) else g)
         if beta is not None:
-            out = self.add(out, beta)
-        return out
+            bt = to_tensor(beta)
+            out = self.add(out, bt.astype(work) if _low(bt) else bt)
+        return out.astype(d) if work != d else out
 
     def rms_normalization(self, x, scale=None, axis=-1, epsilon=None):
         eps = _settings.epsilon() if epsilon is None else epsilon
         x = U.float_tensor(x)
+        if x.dtype == U.BF16:
+            return super().rms_normalization(x, scale, axis, epsilon)
         ms = np.mean(np.square(x), axis=U.norm_axis(axis), keepdims=True)
         out = x * np.reciprocal(np.sqrt(ms + eps))
         return out if scale is None else self.multiply(out, scale)
 
     # ----------------------------------------------------------- attention
-    def dot_product_attention(self, query, key, value, bias=None, mask=None, scale=None, is_causal=False, flash_attention=None, attn_logits_soft_cap=None):
+    def dot_product_attention(
+        self,
+        query,
+        key,
+        value,
+        bias=None,
+        mask=None,
+        scale=None,
+        is_causal=False,
+        flash_attention=None,
+        attn_logits_soft_cap=None,
+    ):
         q, k, v = U.float_tensor(query), U.float_tensor(key), U.float_tensor(value)
         d = U.result_of(q, k, v)
         work = _work_dtype(d)
         if q.ndim != 4:
-            return super().dot_product_attention(query, key, value, bias=bias, mask=mask, scale=scale, is_causal=is_causal, flash_attention=flash_attention, attn_logits_soft_cap=attn_logits_soft_cap)
+            return super().dot_product_attention(
+                query,
+                key,
+                value,
+                bias=bias,
+                mask=mask,
+                scale=scale,
+                is_causal=is_causal,
+                flash_attention=flash_attention,
+                attn_logits_soft_cap=attn_logits_soft_cap,
+            )
         dqk = U.result_of(q, k)
         scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
         qt = np.swapaxes(q.astype(_work_dtype(dqk), copy=False), 1, 2)  # (B, N, T, H)
@@ -498,10 +574,14 @@ class NNMixin:
             logits = self.add(logits, bias)
         neg = -0.7 * 3.4028234663852886e38 if dqk == F32 else -3e4
         if mask is not None:
-            logits = np.where(to_tensor(mask).astype(bool, copy=False), logits, np.asarray(neg, logits.dtype))
+            logits = np.where(
+                to_tensor(mask).astype(bool, copy=False), logits, np.asarray(neg, logits.dtype)
+            )
         if is_causal:
             t, s = logits.shape[-2:]
             logits = np.where(np.tri(t, s, 0, dtype=bool), logits, np.asarray(neg, logits.dtype))
         probs = self.softmax(logits, axis=-1)
-        out = np.matmul(probs.astype(work, copy=False), np.swapaxes(v.astype(work, copy=False), 1, 2))  # (B, N, T, H)
+        out = np.matmul(
+            probs.astype(work, copy=False), np.swapaxes(v.astype(work, copy=False), 1, 2)
+        )  # (B, N, T, H)
         return np.swapaxes(out, 1, 2).astype(d, copy=False)

@@ -148,7 +148,9 @@ class NumpyElementwiseMixin:
         return np.arange(start, stop, step, dtype=d)
 
     def full(self, shape, fill_value, dtype=None):
-        shape = (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(s) for s in shape)
+        shape = (
+            (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(s) for s in shape)
+        )
         if dtype is None:
             v = to_tensor(fill_value)
             return np.full(shape, v, dtype=v.dtype)
@@ -195,7 +197,9 @@ class NumpyElementwiseMixin:
 
     def linspace(self, start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
         if dtype is None:
-            keys = [v if type(v) in U.PY_SCALAR_SET else U.dname(to_tensor(v)) for v in (start, stop)]
+            keys = [
+                v if type(v) in U.PY_SCALAR_SET else U.dname(to_tensor(v)) for v in (start, stop)
+            ]
             d = U.np_dtype(_dt.result_type(*keys, 1.0))
         else:
             d = U.np_dtype(dtype)
@@ -204,7 +208,9 @@ class NumpyElementwiseMixin:
         work = U.FLOAT64 if d.kind in "iu" else d
         if work == U.BF16 or work == np.float16:
             work = U.FLOAT32
-        out = np.linspace(start, stop, int(num), endpoint=endpoint, retstep=retstep, dtype=work, axis=axis)
+        out = np.linspace(
+            start, stop, int(num), endpoint=endpoint, retstep=retstep, dtype=work, axis=axis
+        )
         if retstep:
             samples, step = out
             return U.as_array(samples).astype(d, copy=False), U.as_array(step).astype(d, copy=False)
@@ -216,7 +222,9 @@ class NumpyElementwiseMixin:
         d = U.np_dtype(dtype)
         start = start if type(start) in U.PY_SCALAR_SET else to_tensor(start)
         stop = stop if type(stop) in U.PY_SCALAR_SET else to_tensor(stop)
-        out = np.logspace(start, stop, int(num), endpoint=endpoint, base=base, dtype=U.FLOAT64, axis=axis)
+        out = np.logspace(
+            start, stop, int(num), endpoint=endpoint, base=base, dtype=U.FLOAT64, axis=axis
+        )
         return out.astype(d)
 
     def geomspace(self, start, stop, num=50, endpoint=True, dtype=None, axis=0):
@@ -473,7 +481,9 @@ class NumpyElementwiseMixin:
         return U.as_array(np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
     def allclose(self, x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False):
-        return np.asarray(bool(np.all(self.isclose(x1, x2, rtol=rtol, atol=atol, equal_nan=equal_nan))))
+        return np.asarray(
+            bool(np.all(self.isclose(x1, x2, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+        )
 
     def clip(self, x, x_min, x_max):
         x = to_tensor(x)
@@ -488,8 +498,16 @@ class NumpyElementwiseMixin:
         if x.dtype != d:
             x = x.astype(d)
         bf = d is U.BF16  # ml_dtypes does not treat Python scalars as weak
-        lo = x_min if x_min is None or (type(x_min) in U.PY_SCALAR_SET and not bf) else to_tensor(x_min, d)
-        hi = x_max if x_max is None or (type(x_max) in U.PY_SCALAR_SET and not bf) else to_tensor(x_max, d)
+        lo = (
+            x_min
+            if x_min is None or (type(x_min) in U.PY_SCALAR_SET and not bf)
+            else to_tensor(x_min, d)
+        )
+        hi = (
+            x_max
+            if x_max is None or (type(x_max) in U.PY_SCALAR_SET and not bf)
+            else to_tensor(x_max, d)
+        )
         if lo is not None and hi is not None:
             return np.minimum(np.maximum(x, lo), hi, out=...)
         if lo is not None:
@@ -513,5 +531,6 @@ class NumpyElementwiseMixin:
         conds = [to_tensor(c).astype(bool, copy=False) for c in condlist]
         d = U.result_of(*choicelist, default)
         choices = [to_tensor(c, d) for c in choicelist]
-        return U.as_array(np.select(conds, choices, default=to_tensor(default, d))).astype(d, copy=False)
-
+        return U.as_array(np.select(conds, choices, default=to_tensor(default, d))).astype(
+            d, copy=False
+        )

@@ -51,9 +51,13 @@ def _import_tensorflow() -> Any:
 
 tf = _import_tensorflow()
 
+from tensorflow.python.framework import ops as _tf_ops  # noqa: E402
+
 Tensor = tf.Tensor
 Variable = tf.Variable
-EagerTensor = type(tf.constant(0))
+# Taken from the module, not from ``type(tf.constant(0))``: creating a tensor at import
+# would initialise the eager context and freeze tf.config (threads, memory growth).
+EagerTensor = _tf_ops.EagerTensor
 
 SCALAR_TYPES = (bool, int, float, complex)
 _WEAK_SAMPLE = {bool: True, int: 1, float: 1.0, complex: 1j}
@@ -190,7 +194,7 @@ def promote(a: Any, b: Any) -> tuple[Any, Any]:
     ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
     if ta and tb:
         da, db = a.dtype, b.dtype
-        if da == db:
+        if da is db:  # DType objects are interned: identity is equality, and cheaper
             return a, b
         d = rt2(da.name, db.name)
         return (a if da.name == d else tf.cast(a, d)), (b if db.name == d else tf.cast(b, d))

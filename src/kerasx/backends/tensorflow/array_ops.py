@@ -216,7 +216,7 @@ class ArrayMixin:
         mode = mode.lower()
         if mode == "constant":
             value = 0 if constant_values is None else constant_values
-            if x.dtype == tf.bool:
+            if x.dtype is tf.bool:
                 return tf.pad(x, pairs, constant_values=bool(value))
             return tf.pad(x, pairs, constant_values=tf.cast(value, x.dtype))
         if constant_values is not None:
@@ -308,7 +308,7 @@ class ArrayMixin:
 
     def sort(self, x, axis=-1):
         x = _t(x)
-        if x.dtype == tf.bool:
+        if x.dtype is tf.bool:
             return tf.cast(tf.sort(tf.cast(x, "int8"), axis=axis), "bool")
         if x.shape.rank == 0:
             return x
@@ -316,7 +316,7 @@ class ArrayMixin:
 
     def argsort(self, x, axis=-1):
         x = _t(x)
-        if x.dtype == tf.bool:
+        if x.dtype is tf.bool:
             x = tf.cast(x, "int8")
         if axis is None:
             x = tf.reshape(x, [-1])
@@ -341,7 +341,7 @@ class ArrayMixin:
         x = _t(x)
         if x.shape.rank == 0:
             x = tf.reshape(x, [1])
-        coords = tf.where(x if x.dtype == tf.bool else tf.cast(x, "bool"))
+        coords = tf.where(x if x.dtype is tf.bool else tf.cast(x, "bool"))
         return tuple(tf.cast(coords[:, i], "int32") for i in range(x.shape.rank))
 
     def bincount(self, x, weights=None, minlength=0, sparse=False):

@@ -111,7 +111,7 @@ class CoreMixin:
                 or type(k) is bool
             ):
                 k = to_tensor(k)
-                if k.dtype == tf.bool:
+                if k.dtype is tf.bool:
                     entries.append(("bool", k))
                 else:
                     entries.append(
@@ -258,7 +258,7 @@ class CoreMixin:
             shape = tf.stack([tf.cast(s, idx.dtype) for s in shape])
         else:
             shape = [int(s) for s in shape]
-        if v.dtype == tf.bool:
+        if v.dtype is tf.bool:
             return tf.cast(tf.scatter_nd(idx, tf.cast(v, "int32"), shape), "bool")
         return tf.scatter_nd(idx, v, shape)
 
@@ -270,7 +270,7 @@ class CoreMixin:
         u = to_tensor(updates, dname(x))
         if reduction is None:
             return tf.tensor_scatter_nd_update(x, idx, u)
-        is_bool = x.dtype == tf.bool
+        is_bool = x.dtype is tf.bool
         if is_bool:
             x, u = tf.cast(x, "int32"), tf.cast(u, "int32")
         if reduction == "add":
@@ -456,7 +456,37 @@ class CoreMixin:
             value = tf.cast(value, handle.dtype)
         handle.assign(value)
 
+    def variable_set_trainable(self, handle, trainable):
+        """Optional hook (kerasx.Variable.trainable setter): tf.Variable's flag is
+        read-only, but the tape reads the private attribute behind it."""
+        if hasattr(handle, "_trainable"):
+            handle._trainable = bool(trainable)
+
     # ---------------------------------------------------------------- gradients
+    def stateful_value_and_grad(self, loss_fn, handles, has_aux=False):
+        """Optional hook for stateful training: ``loss_fn()`` reads the variables
+        themselves; GradientTape differentiates with respect to their storage.
+
+        Returns ``(value, grads)`` with one dense gradient per handle (zeros where the
+        loss does not depend on it or the variable is not float)."""
+        handles = list(handles)
+        diff = [h for h in handles if h.dtype.is_floating or h.dtype.is_complex]
+        with tf.GradientTape(watch_accessed_variables=False) as tape:
+            for h in diff:
+                tape.watch(h)
+            out = loss_fn()
+        loss = out[0] if has_aux else out
+        grads = tape.gradient(loss, diff, unconnected_gradients=tf.UnconnectedGradients.ZERO) if diff else []
+        it = iter(grads)
+        result = []
+        for h in handles:
+            if h.dtype.is_floating or h.dtype.is_complex:
+                g = next(it)
+                result.append(tf.convert_to_tensor(g) if isinstance(g, tf.IndexedSlices) else g)
+            else:
+                result.append(tf.zeros_like(h))
+        return out, result
+
     def value_and_grad(self, fn, argnums=0, has_aux=False):
         single = isinstance(argnums, int)
         nums = (argnums,) if single else tuple(argnums)

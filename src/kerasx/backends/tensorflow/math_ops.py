@@ -59,7 +59,7 @@ class MathMixin:
         if ids.dtype not in (tf.int32, tf.int64):
             ids = tf.cast(ids, "int32")
         n = self._num_segments(ids, num_segments)
-        if data.dtype == tf.bool:
+        if data.dtype is tf.bool:
             return tf.cast(fn(tf.cast(data, "int32"), ids, n), "bool")
         return fn(data, ids, n)
 

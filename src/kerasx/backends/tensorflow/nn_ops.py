@@ -89,7 +89,7 @@ class NNMixin:
     # ------------------------------------------------------------ activations
     def relu(self, x):
         x = _t(x)
-        if x.dtype == tf.bool:
+        if x.dtype is tf.bool:
             return x
         return tf.nn.relu(x)
 

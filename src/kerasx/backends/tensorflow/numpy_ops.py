@@ -216,7 +216,7 @@ class NumpyMixin:
 
     def square(self, x):
         x = _t(x)
-        if x.dtype == tf.bool:
+        if x.dtype is tf.bool:
             x = tf.cast(x, "int32")
         return tf.square(x)
 
@@ -270,11 +270,11 @@ class NumpyMixin:
 
     def logical_not(self, x):
         x = _t(x)
-        return tf.logical_not(x if x.dtype == tf.bool else tf.cast(x, "bool"))
+        return tf.logical_not(x if x.dtype is tf.bool else tf.cast(x, "bool"))
 
     def bitwise_invert(self, x):
         x = _t(x)
-        if x.dtype == tf.bool:
+        if x.dtype is tf.bool:
             return tf.logical_not(x)
         return tf.bitwise.invert(x)
 
@@ -314,19 +314,19 @@ class NumpyMixin:
     # ------------------------------------------------------ elementwise binary
     def add(self, x1, x2):
         x1, x2 = promote(x1, x2)
-        if x1.dtype == tf.bool:
+        if x1.dtype is tf.bool:
             return tf.logical_or(x1, x2)
         return tf.add(x1, x2)
 
     def subtract(self, x1, x2):
         x1, x2 = promote(x1, x2)
-        if x1.dtype == tf.bool:
+        if x1.dtype is tf.bool:
             return tf.math.logical_xor(x1, x2)
         return tf.subtract(x1, x2)
 
     def multiply(self, x1, x2):
         x1, x2 = promote(x1, x2)
-        if x1.dtype == tf.bool:
+        if x1.dtype is tf.bool:
             return tf.logical_and(x1, x2)
         return tf.multiply(x1, x2)
 
@@ -351,7 +351,7 @@ class NumpyMixin:
 
     def floor_divide(self, x1, x2):
         x1, x2 = promote(x1, x2)
-        if x1.dtype == tf.bool:
+        if x1.dtype is tf.bool:
             x1, x2 = tf.cast(x1, "int32"), tf.cast(x2, "int32")
         if x1.dtype.is_integer:
             return _int_div_guard(x1, x2, tf.math.floordiv)
@@ -359,7 +359,7 @@ class NumpyMixin:
 
     def mod(self, x1, x2):
         x1, x2 = promote(x1, x2)
-        if x1.dtype == tf.bool:
+        if x1.dtype is tf.bool:
             x1, x2 = tf.cast(x1, "int32"), tf.cast(x2, "int32")
         if x1.dtype.is_integer:
             return _int_div_guard(x1, x2, tf.math.floormod)
@@ -381,7 +381,7 @@ class NumpyMixin:
 
     def fmax(self, x1, x2):
         x1, x2 = promote(x1, x2)
-        if x1.dtype == tf.bool:
+        if x1.dtype is tf.bool:
             return tf.logical_or(x1, x2)
         m = tf.maximum(x1, x2)
         if not x1.dtype.is_floating:
@@ -390,7 +390,7 @@ class NumpyMixin:
 
     def fmin(self, x1, x2):
         x1, x2 = promote(x1, x2)
-        if x1.dtype == tf.bool:
+        if x1.dtype is tf.bool:
             return tf.logical_and(x1, x2)
         m = tf.minimum(x1, x2)
         if not x1.dtype.is_floating:
@@ -399,7 +399,7 @@ class NumpyMixin:
 
     def power(self, x1, x2):
         x1, x2 = promote(x1, x2)
-        if x1.dtype == tf.bool:
+        if x1.dtype is tf.bool:
             return tf.cast(tf.pow(tf.cast(x1, "int32"), tf.cast(x2, "int32")), "bool")
         if x1.dtype.is_unsigned:
             # No unsigned Pow kernel; int64 products wrap to the same low bits.
@@ -416,13 +416,13 @@ class NumpyMixin:
 
     def maximum(self, x1, x2):
         x1, x2 = promote(x1, x2)
-        if x1.dtype == tf.bool:
+        if x1.dtype is tf.bool:
             return tf.logical_or(x1, x2)
         return tf.maximum(x1, x2)
 
     def minimum(self, x1, x2):
         x1, x2 = promote(x1, x2)
-        if x1.dtype == tf.bool:
+        if x1.dtype is tf.bool:
             return tf.logical_and(x1, x2)
         return tf.minimum(x1, x2)
 
@@ -450,7 +450,7 @@ class NumpyMixin:
 
     def _cmp(self, x1, x2, op):
         x1, x2 = promote(x1, x2)
-        if x1.dtype == tf.bool:
+        if x1.dtype is tf.bool:
             x1, x2 = tf.cast(x1, "int8"), tf.cast(x2, "int8")
         return op(x1, x2)
 
@@ -485,7 +485,7 @@ class NumpyMixin:
 
     def _bitwise(self, x, y, op, bool_op):
         x, y = promote(x, y)
-        if x.dtype == tf.bool:
+        if x.dtype is tf.bool:
             return bool_op(x, y)
         return op(x, y)
 
@@ -501,7 +501,7 @@ class NumpyMixin:
     def _shift(self, x, y, op, left):
         yv = y if type(y) is int else None
         x, y = promote(x, y)
-        if x.dtype == tf.bool:
+        if x.dtype is tf.bool:
             x, y = tf.cast(x, "int32"), tf.cast(y, "int32")
         bits = x.dtype.size * 8
         if yv is not None and 0 <= yv < bits:
@@ -525,7 +525,7 @@ class NumpyMixin:
 
     def clip(self, x, x_min, x_max):
         x = _t(x)
-        if x.dtype == tf.bool:
+        if x.dtype is tf.bool:
             x = tf.cast(x, "int32")
         d = dname(x)
         items = [d]
@@ -548,7 +548,7 @@ class NumpyMixin:
         if x1 is None or x2 is None:
             raise ValueError("`where` needs both `x1` and `x2`, or neither.")
         c = _t(condition)
-        if c.dtype != tf.bool:
+        if c.dtype is not tf.bool:
             c = tf.cast(c, "bool")
         x1, x2 = promote(x1, x2)
         return tf.where(c, x1, x2)
@@ -579,7 +579,7 @@ class NumpyMixin:
 
     def max(self, x, axis=None, keepdims=False, initial=None):
         x = _t(x)
-        if x.dtype == tf.bool:
+        if x.dtype is tf.bool:
             out = tf.reduce_any(x, axis=norm_axis(axis), keepdims=keepdims)
         else:
             out = tf.reduce_max(x, axis=norm_axis(axis), keepdims=keepdims)
@@ -589,7 +589,7 @@ class NumpyMixin:
 
     def min(self, x, axis=None, keepdims=False, initial=None):
         x = _t(x)
-        if x.dtype == tf.bool:
+        if x.dtype is tf.bool:
             out = tf.reduce_all(x, axis=norm_axis(axis), keepdims=keepdims)
         else:
             out = tf.reduce_min(x, axis=norm_axis(axis), keepdims=keepdims)
@@ -600,13 +600,13 @@ class NumpyMixin:
     def all(self, x, axis=None, keepdims=False):
         x = _t(x)
         return tf.reduce_all(
-            x if x.dtype == tf.bool else tf.cast(x, "bool"), axis=norm_axis(axis), keepdims=keepdims
+            x if x.dtype is tf.bool else tf.cast(x, "bool"), axis=norm_axis(axis), keepdims=keepdims
         )
 
     def any(self, x, axis=None, keepdims=False):
         x = _t(x)
         return tf.reduce_any(
-            x if x.dtype == tf.bool else tf.cast(x, "bool"), axis=norm_axis(axis), keepdims=keepdims
+            x if x.dtype is tf.bool else tf.cast(x, "bool"), axis=norm_axis(axis), keepdims=keepdims
         )
 
     def var(self, x, axis=None, keepdims=False):
@@ -629,7 +629,7 @@ class NumpyMixin:
 
     def _arg(self, x, axis, keepdims, fn):
         x = _t(x)
-        if x.dtype == tf.bool:
+        if x.dtype is tf.bool:
             x = tf.cast(x, "int8")
         if axis is None:
             out = fn(tf.reshape(x, [-1]), axis=0, output_type="int32")

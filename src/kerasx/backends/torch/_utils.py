@@ -36,7 +36,16 @@ NAMES: dict[torch.dtype, str] = {v: k for k, v in TORCH_DTYPES.items()}
 #: Unsigned dtypes torch stores but has (almost) no CPU kernels for: computed in int64.
 WIDE_UINT = frozenset((torch.uint16, torch.uint32, torch.uint64))
 INTS = frozenset(
-    (torch.uint8, torch.uint16, torch.uint32, torch.uint64, torch.int8, torch.int16, torch.int32, torch.int64)
+    (
+        torch.uint8,
+        torch.uint16,
+        torch.uint32,
+        torch.uint64,
+        torch.int8,
+        torch.int16,
+        torch.int32,
+        torch.int64,
+    )
 )
 FLOATS = frozenset((torch.float16, torch.bfloat16, torch.float32, torch.float64))
 COMPLEX = frozenset((torch.complex64, torch.complex128))
@@ -53,7 +62,12 @@ ACC_DTYPE = {
 
 # kinds of weak Python scalars
 PY_KIND = {bool: 0, int: 1, float: 2, complex: 3}
-_KIND = {torch.bool: 0, **dict.fromkeys(INTS, 1), **dict.fromkeys(FLOATS, 2), **dict.fromkeys(COMPLEX, 3)}
+_KIND = {
+    torch.bool: 0,
+    **dict.fromkeys(INTS, 1),
+    **dict.fromkeys(FLOATS, 2),
+    **dict.fromkeys(COMPLEX, 3),
+}
 
 
 def to_torch_dtype(dtype: Any) -> torch.dtype:
@@ -148,10 +162,10 @@ def device_scope(name: Any) -> Iterator[None]:
 
 def np_to_torch(arr: np.ndarray, device: torch.device) -> Tensor:
     """Copy a NumPy array to a tensor, keeping its dtype."""
-    if arr.dtype.kind in "OUSV":
-        raise TypeError(f"Cannot convert an array of dtype {arr.dtype} to a torch tensor.")
     if arr.dtype.name == "bfloat16":  # ml_dtypes arrays
         return torch.tensor(arr.astype(np.float32), device=device).to(torch.bfloat16)
+    if arr.dtype.kind in "OUSV":
+        raise TypeError(f"Cannot convert an array of dtype {arr.dtype} to a torch tensor.")
     if not arr.dtype.isnative:
         arr = arr.astype(arr.dtype.newbyteorder("="))
     return torch.tensor(arr, device=device)

@@ -15,7 +15,9 @@ from kerasx.backends.torch import _utils as U
 
 Tensor = torch.Tensor
 _PY_SCALARS = (bool, int, float, complex)
-_INDEX_LONG = frozenset((torch.uint8, torch.int8, torch.int16, torch.uint16, torch.uint32, torch.uint64))
+_INDEX_LONG = frozenset(
+    (torch.uint8, torch.int8, torch.int16, torch.uint16, torch.uint32, torch.uint64)
+)
 
 
 def _flatten_seq(x: Any, out: list[Any]) -> None:
@@ -38,7 +40,9 @@ class _CustomGradFunction(torch.autograd.Function):
         out, grad_fn = f(*args, **kwargs)
         ctx.grad_fn = grad_fn
         ctx.arg_is_tensor = [isinstance(a, Tensor) for a in args]
-        ctx.arg_meta = [(a.dtype, a.shape, a.device) if isinstance(a, Tensor) else None for a in args]
+        ctx.arg_meta = [
+            (a.dtype, a.shape, a.device) if isinstance(a, Tensor) else None for a in args
+        ]
         return out
 
     @staticmethod
@@ -95,6 +99,8 @@ class CoreMixin:
             k = U.PY_KIND.get(type(x2))
             if k is not None:
                 d = U.promote_weak(x1.dtype, k)
+                if k == 0 and d is not torch.bool:
+                    x2 = int(x2)  # torch rejects e.g. `int_tensor - True`
                 return (x1 if d is x1.dtype else x1.to(d)), x2
             x2 = self.convert_to_tensor(x2)
             return self._bin(x1, x2)
@@ -102,6 +108,8 @@ class CoreMixin:
             k = U.PY_KIND.get(type(x1))
             if k is not None:
                 d = U.promote_weak(x2.dtype, k)
+                if k == 0 and d is not torch.bool:
+                    x1 = int(x1)
                 return x1, (x2 if d is x2.dtype else x2.to(d))
             x1 = self.convert_to_tensor(x1)
             return self._bin(x1, x2)
@@ -142,7 +150,12 @@ class CoreMixin:
                 dt = a.dtype
         if dt is None:
             return fn(*args)
-        out = fn(*[a.to(torch.int64) if isinstance(a, Tensor) and a.dtype in U.WIDE_UINT else a for a in args])
+        out = fn(
+            *[
+                a.to(torch.int64) if isinstance(a, Tensor) and a.dtype in U.WIDE_UINT else a
+                for a in args
+            ]
+        )
         if isinstance(out, Tensor) and out.dtype is torch.int64:
             return out.to(dt)
         return out
@@ -159,7 +172,9 @@ class CoreMixin:
     def is_tensor(self, x: Any) -> bool:
         return isinstance(x, Tensor)
 
-    def convert_to_tensor(self, x: Any, dtype: Any = None, sparse: bool | None = None, ragged: bool | None = None) -> Tensor:
+    def convert_to_tensor(
+        self, x: Any, dtype: Any = None, sparse: bool | None = None, ragged: bool | None = None
+    ) -> Tensor:
         if sparse:
             raise ValueError("`sparse=True` is not supported with the torch backend.")
         if ragged:
@@ -353,7 +368,9 @@ class CoreMixin:
         out = out.index_put(tuple(idx.unbind(-1)), v, accumulate=True)
         return out if work is dt else (out.to(dt) if dt is not torch.bool else out != 0)
 
-    def scatter_update(self, inputs: Any, indices: Any, updates: Any, reduction: str | None = None) -> Tensor:
+    def scatter_update(
+        self, inputs: Any, indices: Any, updates: Any, reduction: str | None = None
+    ) -> Tensor:
         x = self._t(inputs)
         idx = self._scatter_index(indices, x.shape)
         u = self._t(updates)
@@ -374,7 +391,9 @@ class CoreMixin:
         else:
             red = {"max": "amax", "min": "amin", "mul": "prod", "multiply": "prod"}.get(reduction)
             if red is None:
-                raise ValueError(f"Unsupported reduction {reduction!r}: use None, 'add', 'max', 'min' or 'mul'.")
+                raise ValueError(
+                    f"Unsupported reduction {reduction!r}: use None, 'add', 'max', 'min' or 'mul'."
+                )
             k = idx.shape[-1]
             lead, rest = x.shape[:k], x.shape[k:]
             lin = torch.zeros(idx.shape[:-1], dtype=torch.int64, device=idx.device)
@@ -386,14 +405,22 @@ class CoreMixin:
             r = math.prod(rest)
             u2 = u.expand(*idx.shape[:-1], *rest).reshape(lin.shape[0], r)
             x2 = x.reshape(math.prod(lead), r)
-            out = x2.scatter_reduce(0, lin[:, None].expand(-1, r), u2, reduce=red, include_self=True).reshape(x.shape)
+            out = x2.scatter_reduce(
+                0, lin[:, None].expand(-1, r), u2, reduce=red, include_self=True
+            ).reshape(x.shape)
         return out if work is dt else out.to(dt)
 
     # ------------------------------------------------------------- control flow
     def cond(self, pred: Any, true_fn: Callable[[], Any], false_fn: Callable[[], Any]) -> Any:
         return true_fn() if bool(pred) else false_fn()
 
-    def while_loop(self, cond: Callable[..., Any], body: Callable[..., Any], loop_vars: Any, maximum_iterations: int | None = None) -> Any:
+    def while_loop(
+        self,
+        cond: Callable[..., Any],
+        body: Callable[..., Any],
+        loop_vars: Any,
+        maximum_iterations: int | None = None,
+    ) -> Any:
         is_seq = isinstance(loop_vars, (tuple, list))
         state = tuple(loop_vars) if is_seq else (loop_vars,)
         i = 0
@@ -408,7 +435,9 @@ class CoreMixin:
             return state[0]
         return list(state) if isinstance(loop_vars, list) else state
 
-    def fori_loop(self, lower: Any, upper: Any, body_fun: Callable[[Any, Any], Any], init_val: Any) -> Any:
+    def fori_loop(
+        self, lower: Any, upper: Any, body_fun: Callable[[Any, Any], Any], init_val: Any
+    ) -> Any:
         val = init_val
         for i in range(int(lower), int(upper)):
             val = body_fun(i, val)
@@ -451,7 +480,9 @@ class CoreMixin:
             handle.copy_(value)
 
     # ---------------------------------------------------------------- gradients
-    def value_and_grad(self, fn: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable[..., Any]:
+    def value_and_grad(
+        self, fn: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False
+    ) -> Callable[..., Any]:
         single = isinstance(argnums, int)
         nums = (argnums,) if single else tuple(argnums)
 
@@ -484,7 +515,9 @@ class CoreMixin:
             diff = [v for v in flat if v.requires_grad]
             grads_d: list[Any] = [None] * len(diff)
             if diff and loss_t.requires_grad:
-                grads_d = list(torch.autograd.grad(loss_t, diff, allow_unused=True, create_graph=nested))
+                grads_d = list(
+                    torch.autograd.grad(loss_t, diff, allow_unused=True, create_graph=nested)
+                )
             it = iter(grads_d)
             grads = []
             for new, tree in specs:
@@ -501,7 +534,12 @@ class CoreMixin:
         return wrapped
 
     # -------------------------------------------------------------- compilation
-    def compile_function(self, fn: Callable[..., Any], jit_compile: bool | None = None, donate_argnums: Sequence[int] = ()) -> Callable[..., Any]:
+    def compile_function(
+        self,
+        fn: Callable[..., Any],
+        jit_compile: bool | None = None,
+        donate_argnums: Sequence[int] = (),
+    ) -> Callable[..., Any]:
         if jit_compile is True:
             return torch.compile(fn)
         return fn

@@ -11,7 +11,12 @@ from kerasx.backends.torch import _utils as U
 from kerasx.backends.torch.numpy_ops import _float_unary
 
 Tensor = torch.Tensor
-_EPS = {torch.float16: 9.77e-4, torch.bfloat16: 7.81e-3, torch.float32: 1.19e-7, torch.float64: 2.22e-16}
+_EPS = {
+    torch.float16: 9.77e-4,
+    torch.bfloat16: 7.81e-3,
+    torch.float32: 1.19e-7,
+    torch.float64: 2.22e-16,
+}
 
 
 class MathMixin:
@@ -24,7 +29,11 @@ class MathMixin:
 
     def logsumexp(self, x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
         x = self._ft(x)
-        dims = tuple(range(x.ndim)) if axis is None else ((axis,) if isinstance(axis, int) else tuple(axis))
+        dims = (
+            tuple(range(x.ndim))
+            if axis is None
+            else ((axis,) if isinstance(axis, int) else tuple(axis))
+        )
         if not dims:
             return x
         return torch.logsumexp(x, dim=dims, keepdim=keepdims)
@@ -121,12 +130,16 @@ class MathMixin:
             elif x.ndim == 2:
                 axis = (0, 1)
             else:
-                raise ValueError(f"Improper number of dimensions to norm: ndim={x.ndim} with ord={ord!r}.")
+                raise ValueError(
+                    f"Improper number of dimensions to norm: ndim={x.ndim} with ord={ord!r}."
+                )
         axes = self._axes(axis, x.ndim)
         if len(axes) == 1:
             if isinstance(ord, str):
                 raise ValueError(f"Invalid norm order {ord!r} for vectors.")
-            return torch.linalg.vector_norm(x, 2 if ord is None else ord, dim=axes, keepdim=keepdims)
+            return torch.linalg.vector_norm(
+                x, 2 if ord is None else ord, dim=axes, keepdim=keepdims
+            )
         if len(axes) == 2:
             if ord is None or ord == "f":
                 ord = "fro"
@@ -139,12 +152,18 @@ class MathMixin:
         return torch.linalg.slogdet(self._ft(x))[1]
 
     # --------------------------------------------------------- segment ops
-    def _segment_reduce(self, data: Any, segment_ids: Any, num_segments: int | None, reduction: str) -> Tensor:
+    def _segment_reduce(
+        self, data: Any, segment_ids: Any, num_segments: int | None, reduction: str
+    ) -> Tensor:
         data = self._t(data)
         ids = self._t(segment_ids)
         if ids.dtype is not torch.int64:
             ids = ids.long()
-        n = int(num_segments) if num_segments is not None else (int(ids.max()) + 1 if ids.numel() else 0)
+        n = (
+            int(num_segments)
+            if num_segments is not None
+            else (int(ids.max()) + 1 if ids.numel() else 0)
+        )
         dt = data.dtype
         work = torch.int64 if dt in U.WIDE_UINT else dt
         d = data.to(work)
@@ -155,7 +174,11 @@ class MathMixin:
             init = -math.inf if reduction == "max" else math.inf
         else:
             info = torch.iinfo(work) if work is not torch.bool else None
-            init = (info.min if reduction == "max" else info.max) if info is not None else (reduction != "max")
+            init = (
+                (info.min if reduction == "max" else info.max)
+                if info is not None
+                else (reduction != "max")
+            )
         out = torch.full((n, *d.shape[1:]), init, dtype=work, device=d.device)
         valid = (ids >= 0) & (ids < n)
         if not bool(valid.all()):
@@ -164,17 +187,29 @@ class MathMixin:
         out = out.scatter_reduce(0, idx, d, reduce=red, include_self=True)
         if reduction in ("max", "min") and dt in U.FLOATS:
             lo, hi = torch.finfo(dt).min, torch.finfo(dt).max
-            out = torch.where(torch.isinf(out), torch.full_like(out, lo if reduction == "max" else hi), out)
+            out = torch.where(
+                torch.isinf(out), torch.full_like(out, lo if reduction == "max" else hi), out
+            )
         return out if work is dt else out.to(dt)
 
-    def segment_sum(self, data: Any, segment_ids: Any, num_segments: int | None = None, sorted: bool = False) -> Tensor:
+    def segment_sum(
+        self, data: Any, segment_ids: Any, num_segments: int | None = None, sorted: bool = False
+    ) -> Tensor:
         data = self._t(data)
         ids = self._t(segment_ids)
         if ids.dtype is not torch.int64:
             ids = ids.long()
-        n = int(num_segments) if num_segments is not None else (int(ids.max()) + 1 if ids.numel() else 0)
+        n = (
+            int(num_segments)
+            if num_segments is not None
+            else (int(ids.max()) + 1 if ids.numel() else 0)
+        )
         dt = data.dtype
-        work = U.ACC_DTYPE.get(dt, dt) if dt is torch.bool else (torch.int64 if dt in U.WIDE_UINT else dt)
+        work = (
+            U.ACC_DTYPE.get(dt, dt)
+            if dt is torch.bool
+            else (torch.int64 if dt in U.WIDE_UINT else dt)
+        )
         d = data.to(work)
         valid = (ids >= 0) & (ids < n)
         if not bool(valid.all()):

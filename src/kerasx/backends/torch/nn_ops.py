@@ -113,11 +113,17 @@ class NNMixin:
         return super().log_softmax(x, axis=axis)  # type: ignore[misc]
 
     # --------------------------------------------------------- convolutions
-    def _conv_inputs(self, inputs: Any, kernel: Any, data_format: Any) -> tuple[Tensor, Tensor, bool, torch.dtype]:
+    def _conv_inputs(
+        self, inputs: Any, kernel: Any, data_format: Any
+    ) -> tuple[Tensor, Tensor, bool, torch.dtype]:
         x, k = self._bin_t(inputs, kernel)
         out_dtype = x.dtype
         if x.dtype not in U.FLOATS:
-            work = torch.float64 if x.dtype in (torch.int32, torch.int64, torch.uint32, torch.uint64) else torch.float32
+            work = (
+                torch.float64
+                if x.dtype in (torch.int32, torch.int64, torch.uint32, torch.uint64)
+                else torch.float32
+            )
             x, k = x.to(work), k.to(work)
         channels_last = _settings.standardize_data_format(data_format) == "channels_last"
         if channels_last:
@@ -133,13 +139,17 @@ class NNMixin:
         return out
 
     @staticmethod
-    def _pad_or_native(x: Tensor, pads: list[tuple[int, int]], value: float = 0.0) -> tuple[Tensor, tuple[int, ...]]:
+    def _pad_or_native(
+        x: Tensor, pads: list[tuple[int, int]], value: float = 0.0
+    ) -> tuple[Tensor, tuple[int, ...]]:
         """Symmetric pads go to the torch op; asymmetric ones are applied with F.pad."""
         if all(b == a for b, a in pads):
             return x, tuple(b for b, _ in pads)
         return F.pad(x, _flat_pad(pads), value=value), (0,) * len(pads)
 
-    def _conv_nd(self, x: Tensor, k: Tensor, strides: Any, padding: str, dilation_rate: Any) -> Tensor:
+    def _conv_nd(
+        self, x: Tensor, k: Tensor, strides: Any, padding: str, dilation_rate: Any
+    ) -> Tensor:
         nd = k.ndim - 2
         st = C.normalize_tuple(strides, nd, "strides")
         dil = C.normalize_tuple(dilation_rate, nd, "dilation_rate")
@@ -149,23 +159,50 @@ class NNMixin:
         w = k.permute(nd + 1, nd, *range(nd))
         in_ch, k_in = x.shape[1], k.shape[nd]
         if in_ch % k_in:
-            raise ValueError(f"Input channels ({in_ch}) must be a multiple of the kernel's input channels ({k_in}).")
+            raise ValueError(
+                f"Input channels ({in_ch}) must be a multiple of the kernel's input channels ({k_in})."
+            )
         pads = C.explicit_padding(tuple(x.shape[2:]), tuple(k.shape[:nd]), st, dil, pad)
         x, tpad = self._pad_or_native(x, pads)
         return _CONV[nd](x, w, None, st, tpad, dil, in_ch // k_in)
 
-    def conv(self, inputs: Any, kernel: Any, strides: Any = 1, padding: str = "valid", data_format: Any = None, dilation_rate: Any = 1) -> Tensor:
+    def conv(
+        self,
+        inputs: Any,
+        kernel: Any,
+        strides: Any = 1,
+        padding: str = "valid",
+        data_format: Any = None,
+        dilation_rate: Any = 1,
+    ) -> Tensor:
         x, k, cl, dt = self._conv_inputs(inputs, kernel, data_format)
         return self._conv_out(self._conv_nd(x, k, strides, padding, dilation_rate), cl, dt)
 
-    def depthwise_conv(self, inputs: Any, kernel: Any, strides: Any = 1, padding: str = "valid", data_format: Any = None, dilation_rate: Any = 1) -> Tensor:
+    def depthwise_conv(
+        self,
+        inputs: Any,
+        kernel: Any,
+        strides: Any = 1,
+        padding: str = "valid",
+        data_format: Any = None,
+        dilation_rate: Any = 1,
+    ) -> Tensor:
         x, k, cl, dt = self._conv_inputs(inputs, kernel, data_format)
         nd = k.ndim - 2
         # (*S, in, mult) -> (*S, 1, in*mult): grouped conv with groups=in, channel-major outputs.
         k = k.reshape(*k.shape[:nd], 1, k.shape[nd] * k.shape[nd + 1])
         return self._conv_out(self._conv_nd(x, k, strides, padding, dilation_rate), cl, dt)
 
-    def separable_conv(self, inputs: Any, depthwise_kernel: Any, pointwise_kernel: Any, strides: Any = 1, padding: str = "valid", data_format: Any = None, dilation_rate: Any = 1) -> Tensor:
+    def separable_conv(
+        self,
+        inputs: Any,
+        depthwise_kernel: Any,
+        pointwise_kernel: Any,
+        strides: Any = 1,
+        padding: str = "valid",
+        data_format: Any = None,
+        dilation_rate: Any = 1,
+    ) -> Tensor:
         x, k, cl, dt = self._conv_inputs(inputs, depthwise_kernel, data_format)
         nd = k.ndim - 2
         k = k.reshape(*k.shape[:nd], 1, k.shape[nd] * k.shape[nd + 1])
@@ -174,13 +211,26 @@ class NNMixin:
         y = self._conv_nd(y, pk, 1, "valid", 1)
         return self._conv_out(y, cl, dt)
 
-    def conv_transpose(self, inputs: Any, kernel: Any, strides: Any = 1, padding: str = "valid", output_padding: Any = None, data_format: Any = None, dilation_rate: Any = 1) -> Tensor:
+    def conv_transpose(
+        self,
+        inputs: Any,
+        kernel: Any,
+        strides: Any = 1,
+        padding: str = "valid",
+        output_padding: Any = None,
+        data_format: Any = None,
+        dilation_rate: Any = 1,
+    ) -> Tensor:
         x, k, cl, dt = self._conv_inputs(inputs, kernel, data_format)
         nd = k.ndim - 2
         st = C.normalize_tuple(strides, nd, "strides")
         dil = C.normalize_tuple(dilation_rate, nd, "dilation_rate")
         pad = C.normalize_padding(padding)
-        ops = (None,) * nd if output_padding is None else C.normalize_tuple(output_padding, nd, "output_padding")
+        ops = (
+            (None,) * nd
+            if output_padding is None
+            else C.normalize_tuple(output_padding, nd, "output_padding")
+        )
         w = k.permute(nd + 1, nd, *range(nd))  # (*S, out, in) -> (in, out, *S)
         native_p, native_op, crops = [], [], []
         native = True
@@ -200,7 +250,9 @@ class NNMixin:
         return self._conv_out(out, cl, dt)
 
     # -------------------------------------------------------------- pooling
-    def _pool_setup(self, inputs: Any, pool_size: Any, strides: Any, padding: str, data_format: Any) -> tuple[Tensor, tuple[int, ...], tuple[int, ...], list[tuple[int, int]], bool, torch.dtype]:
+    def _pool_setup(
+        self, inputs: Any, pool_size: Any, strides: Any, padding: str, data_format: Any
+    ) -> tuple[Tensor, tuple[int, ...], tuple[int, ...], list[tuple[int, int]], bool, torch.dtype]:
         x = self._t(inputs)
         dt = x.dtype
         nd = x.ndim - 2
@@ -209,10 +261,19 @@ class NNMixin:
         cl = _settings.standardize_data_format(data_format) == "channels_last"
         if cl:
             x = x.movedim(-1, 1)
-        pads = C.explicit_padding(tuple(x.shape[2:]), ps, st, (1,) * nd, C.normalize_padding(padding))
+        pads = C.explicit_padding(
+            tuple(x.shape[2:]), ps, st, (1,) * nd, C.normalize_padding(padding)
+        )
         return x, ps, st, pads, cl, dt
 
-    def max_pool(self, inputs: Any, pool_size: Any, strides: Any = None, padding: str = "valid", data_format: Any = None) -> Tensor:
+    def max_pool(
+        self,
+        inputs: Any,
+        pool_size: Any,
+        strides: Any = None,
+        padding: str = "valid",
+        data_format: Any = None,
+    ) -> Tensor:
         x, ps, st, pads, cl, dt = self._pool_setup(inputs, pool_size, strides, padding, data_format)
         if dt not in U.FLOATS:
             x = x.to(torch.float64)
@@ -223,7 +284,14 @@ class NNMixin:
             out = _MAX_POOL[nd](F.pad(x, _flat_pad(pads), value=-math.inf), ps, st)
         return self._conv_out(out, cl, dt)
 
-    def average_pool(self, inputs: Any, pool_size: Any, strides: Any = None, padding: str = "valid", data_format: Any = None) -> Tensor:
+    def average_pool(
+        self,
+        inputs: Any,
+        pool_size: Any,
+        strides: Any = None,
+        padding: str = "valid",
+        data_format: Any = None,
+    ) -> Tensor:
         x, ps, st, pads, cl, dt = self._pool_setup(inputs, pool_size, strides, padding, data_format)
         if dt not in U.FLOATS:
             x = x.to(U.floatx())
@@ -242,7 +310,9 @@ class NNMixin:
         return self._conv_out(out, cl, dt)
 
     # --------------------------------------------------------- normalisation
-    def moments(self, x: Any, axes: Any, keepdims: bool = False, synchronized: bool = False) -> tuple[Tensor, Tensor]:
+    def moments(
+        self, x: Any, axes: Any, keepdims: bool = False, synchronized: bool = False
+    ) -> tuple[Tensor, Tensor]:
         x = self._t(x)
         dt = x.dtype
         low = dt in (torch.float16, torch.bfloat16)
@@ -253,7 +323,16 @@ class NNMixin:
             mean, var = mean.to(dt), var.to(dt)
         return mean, var
 
-    def batch_normalization(self, x: Any, mean: Any, variance: Any, axis: int, offset: Any = None, scale: Any = None, epsilon: float = 1e-3) -> Tensor:
+    def batch_normalization(
+        self,
+        x: Any,
+        mean: Any,
+        variance: Any,
+        axis: int,
+        offset: Any = None,
+        scale: Any = None,
+        epsilon: float = 1e-3,
+    ) -> Tensor:
         x = self._t(x)
         ndim = x.ndim
         axis = axis + ndim if axis < 0 else axis
@@ -288,7 +367,15 @@ class NNMixin:
             return False
         return p.reshape(shape).to(dtype)
 
-    def layer_normalization(self, x: Any, gamma: Any = None, beta: Any = None, axis: Any = -1, epsilon: float | None = None, **kwargs: Any) -> Tensor:
+    def layer_normalization(
+        self,
+        x: Any,
+        gamma: Any = None,
+        beta: Any = None,
+        axis: Any = -1,
+        epsilon: float | None = None,
+        **kwargs: Any,
+    ) -> Tensor:
         x = self._ft(x)
         shape = self._trailing(x, axis)
         if shape is not None and not kwargs:
@@ -298,7 +385,9 @@ class NNMixin:
                 return F.layer_norm(x, shape, g, b, 1e-3 if epsilon is None else epsilon)
         return super().layer_normalization(x, gamma, beta, axis, epsilon, **kwargs)  # type: ignore[misc]
 
-    def rms_normalization(self, x: Any, scale: Any = None, axis: Any = -1, epsilon: float | None = None) -> Tensor:
+    def rms_normalization(
+        self, x: Any, scale: Any = None, axis: Any = -1, epsilon: float | None = None
+    ) -> Tensor:
         x = self._ft(x)
         shape = self._trailing(x, axis)
         if shape is not None:
@@ -308,7 +397,9 @@ class NNMixin:
                 return F.rms_norm(x, shape, s, eps)
         return super().rms_normalization(x, scale, axis, epsilon)  # type: ignore[misc]
 
-    def normalize(self, x: Any, axis: int = -1, order: int = 2, epsilon: float | None = None) -> Tensor:
+    def normalize(
+        self, x: Any, axis: int = -1, order: int = 2, epsilon: float | None = None
+    ) -> Tensor:
         x = self._ft(x)
         if not isinstance(axis, int):
             return super().normalize(x, axis, order, epsilon)  # type: ignore[misc]
@@ -324,7 +415,9 @@ class NNMixin:
         self._check_same_shape("binary_crossentropy", target, output)
         return F.binary_cross_entropy_with_logits(output, target, reduction="none")
 
-    def sparse_categorical_crossentropy(self, target: Any, output: Any, from_logits: bool = False, axis: int = -1) -> Tensor:
+    def sparse_categorical_crossentropy(
+        self, target: Any, output: Any, from_logits: bool = False, axis: int = -1
+    ) -> Tensor:
         output = self._ft(output)
         target = self._t(target)
         if axis not in (-1, output.ndim - 1):
@@ -344,13 +437,36 @@ class NNMixin:
             logp = torch.log(probs.clamp(eps, 1.0 - eps))
         t = target.long()
         valid = (t >= 0) & (t < output.shape[-1])
-        picked = torch.take_along_dim(logp, torch.where(valid, t, 0).unsqueeze(-1), dim=-1).squeeze(-1)
+        picked = torch.take_along_dim(logp, torch.where(valid, t, 0).unsqueeze(-1), dim=-1).squeeze(
+            -1
+        )
         return torch.where(valid, -picked, torch.zeros_like(picked))
 
     # ----------------------------------------------------------- attention
-    def dot_product_attention(self, query: Any, key: Any, value: Any, bias: Any = None, mask: Any = None, scale: float | None = None, is_causal: bool = False, flash_attention: bool | None = None, attn_logits_soft_cap: float | None = None) -> Tensor:
+    def dot_product_attention(
+        self,
+        query: Any,
+        key: Any,
+        value: Any,
+        bias: Any = None,
+        mask: Any = None,
+        scale: float | None = None,
+        is_causal: bool = False,
+        flash_attention: bool | None = None,
+        attn_logits_soft_cap: float | None = None,
+    ) -> Tensor:
         if attn_logits_soft_cap is not None:
-            return super().dot_product_attention(query, key, value, bias, mask, scale, is_causal, flash_attention, attn_logits_soft_cap)  # type: ignore[misc]
+            return super().dot_product_attention(
+                query,
+                key,
+                value,
+                bias,
+                mask,
+                scale,
+                is_causal,
+                flash_attention,
+                attn_logits_soft_cap,
+            )  # type: ignore[misc]
         q, k, v = self._promote_all([self._ft(query), self._ft(key), self._ft(value)])
         qt, kt, vt = q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)
         n, nk = qt.shape[1], kt.shape[1]
@@ -368,7 +484,11 @@ class NNMixin:
             else:
                 keep = causal if keep is None else keep & causal
         attn_mask = None
-        neg = -0.7 * torch.finfo(torch.float32).max if q.dtype in (torch.float32, torch.float64) else -3e4
+        neg = (
+            -0.7 * torch.finfo(torch.float32).max
+            if q.dtype in (torch.float32, torch.float64)
+            else -3e4
+        )
         if bias is not None:
             attn_mask = self._t(bias).to(q.dtype)
             if keep is not None:
@@ -377,5 +497,7 @@ class NNMixin:
             zero = torch.zeros((), dtype=q.dtype, device=q.device)
             attn_mask = torch.where(keep, zero, torch.full((), neg, dtype=q.dtype, device=q.device))
         native_causal = is_causal and mask is None and bias is None
-        out = F.scaled_dot_product_attention(qt, kt, vt, attn_mask=attn_mask, is_causal=native_causal, scale=scale)
+        out = F.scaled_dot_product_attention(
+            qt, kt, vt, attn_mask=attn_mask, is_causal=native_causal, scale=scale
+        )
         return out.transpose(1, 2)

@@ -27,7 +27,9 @@ def _ints(v: Any) -> Any:
 
 def _pad_pairs(pad_width: Any, ndim: int) -> np.ndarray:
     """NumPy's pad_width broadcasting: int, (n,), (before, after) or per-axis pairs."""
-    pw = np.asarray(_ints(pad_width) if isinstance(pad_width, Tensor) else pad_width, dtype=np.int64)
+    pw = np.asarray(
+        _ints(pad_width) if isinstance(pad_width, Tensor) else pad_width, dtype=np.int64
+    )
     if pw.ndim == 1 and pw.size == 1:
         pw = pw.reshape(())
     if pw.ndim == 1:
@@ -55,12 +57,16 @@ class NumpyMoreMixin:
         dims = self._reduce_dims(x, axis)
         if dims == ():
             out = x.to(work)
-        elif dims is None:
-            out = torch.sum(x, dtype=work)
-            if keepdims:
-                out = out.reshape((1,) * x.ndim)
+        elif x.dtype is work and work in U.INEXACT:  # common case: no dtype argument
+            out = torch.sum(x) if dims is None else torch.sum(x, dim=dims, keepdim=keepdims)
         else:
-            out = torch.sum(x, dim=dims, keepdim=keepdims, dtype=work)
+            out = (
+                torch.sum(x, dtype=work)
+                if dims is None
+                else torch.sum(x, dim=dims, keepdim=keepdims, dtype=work)
+            )
+        if dims is None and keepdims:
+            out = out.reshape((1,) * x.ndim)
         return out if work is out_d else out.to(out_d)
 
     def prod(self, x: Any, axis: Any = None, keepdims: bool = False, dtype: Any = None) -> Tensor:
@@ -89,7 +95,9 @@ class NumpyMoreMixin:
             return out.reshape((1,) * x.ndim) if keepdims else out
         return torch.mean(x, dim=dims, keepdim=keepdims)
 
-    def _minmax(self, fn: Any, clamp: Any, x: Any, axis: Any, keepdims: bool, initial: Any) -> Tensor:
+    def _minmax(
+        self, fn: Any, clamp: Any, x: Any, axis: Any, keepdims: bool, initial: Any
+    ) -> Tensor:
         x = self._t(x)
         dt = x.dtype
         if dt in U.WIDE_UINT:
@@ -99,7 +107,11 @@ class NumpyMoreMixin:
             out = x
         elif x.numel() == 0 and initial is not None:
             axes = self._axes(dims, x.ndim)
-            shape = [1 if i in axes else s for i, s in enumerate(x.shape)] if keepdims else [s for i, s in enumerate(x.shape) if i not in axes]
+            shape = (
+                [1 if i in axes else s for i, s in enumerate(x.shape)]
+                if keepdims
+                else [s for i, s in enumerate(x.shape) if i not in axes]
+            )
             return torch.full(shape, initial, dtype=dt, device=x.device)
         elif dims is None:
             out = fn(x)
@@ -108,7 +120,11 @@ class NumpyMoreMixin:
         else:
             out = fn(x, dim=dims, keepdim=keepdims)
         if initial is not None:
-            out = clamp(out, initial) if out.dtype is not torch.bool else (out | bool(initial) if fn is torch.amax else out & bool(initial))
+            out = (
+                clamp(out, initial)
+                if out.dtype is not torch.bool
+                else (out | bool(initial) if fn is torch.amax else out & bool(initial))
+            )
         return out if out.dtype is dt else out.to(dt)
 
     def max(self, x: Any, axis: Any = None, keepdims: bool = False, initial: Any = None) -> Tensor:
@@ -157,6 +173,8 @@ class NumpyMoreMixin:
 
     def count_nonzero(self, x: Any, axis: Any = None) -> Tensor:
         x = self._t(x)
+        if x.dtype in U.WIDE_UINT:
+            x = x.to(torch.int64)
         dims = self._reduce_dims(x, axis)
         if dims == ():
             return (x != 0).to(torch.int32)
@@ -202,7 +220,13 @@ class NumpyMoreMixin:
 
     # ------------------------------------------------------------- shape ops
     def reshape(self, x: Any, newshape: Any) -> Tensor:
-        return self._t(x).reshape(_shape(newshape))
+        x = self._t(x)
+        if type(newshape) is tuple:
+            try:
+                return x.reshape(newshape)
+            except TypeError:
+                pass
+        return x.reshape(_shape(newshape))
 
     def ravel(self, x: Any) -> Tensor:
         return self._t(x).reshape(-1)
@@ -237,7 +261,9 @@ class NumpyMoreMixin:
         dims = self._axes(axis, x.ndim)
         for d in dims:
             if x.shape[d] != 1:
-                raise ValueError(f"Cannot squeeze axis {d} of size {x.shape[d]} (shape {tuple(x.shape)}).")
+                raise ValueError(
+                    f"Cannot squeeze axis {d} of size {x.shape[d]} (shape {tuple(x.shape)})."
+                )
         return x.squeeze(dims)
 
     def broadcast_to(self, x: Any, shape: Any) -> Tensor:
@@ -265,7 +291,9 @@ class NumpyMoreMixin:
         x = self._t(x)
         sec = _ints(indices_or_sections)
         if isinstance(sec, int) and x.shape[axis] % sec:
-            raise ValueError(f"array split does not result in an equal division: {x.shape[axis]} into {sec} sections.")
+            raise ValueError(
+                f"array split does not result in an equal division: {x.shape[axis]} into {sec} sections."
+            )
         return list(torch.tensor_split(x, sec, dim=int(axis)))
 
     def array_split(self, x: Any, indices_or_sections: Any, axis: int = 0) -> list[Tensor]:
@@ -292,8 +320,15 @@ class NumpyMoreMixin:
 
     def flip(self, x: Any, axis: Any = None) -> Tensor:
         x = self._t(x)
-        dims = tuple(range(x.ndim)) if axis is None else ((axis,) if isinstance(axis, int) else tuple(axis))
-        return torch.flip(x, dims)
+        dims = (
+            tuple(range(x.ndim))
+            if axis is None
+            else ((axis,) if isinstance(axis, int) else tuple(axis))
+        )
+        try:
+            return torch.flip(x, dims)
+        except RuntimeError:
+            return self._wide(torch.flip, x, dims)
 
     def roll(self, x: Any, shift: Any, axis: Any = None) -> Tensor:
         x = self._t(x)
@@ -305,7 +340,9 @@ class NumpyMoreMixin:
     def rot90(self, array: Any, k: int = 1, axes: tuple[int, int] = (0, 1)) -> Tensor:
         return torch.rot90(self._t(array), int(k), tuple(axes))
 
-    def pad(self, x: Any, pad_width: Any, mode: str = "constant", constant_values: Any = None) -> Tensor:
+    def pad(
+        self, x: Any, pad_width: Any, mode: str = "constant", constant_values: Any = None
+    ) -> Tensor:
         x = self._t(x)
         pw = _pad_pairs(pad_width, x.ndim)
         if mode == "constant":
@@ -320,7 +357,14 @@ class NumpyMoreMixin:
             if x.dtype is torch.bool:
                 return F.pad(x.to(torch.uint8), flat, value=int(bool(value))).to(torch.bool)
             return F.pad(x, flat, value=value)
-        np_mode = {"reflect": "reflect", "symmetric": "symmetric", "edge": "edge", "wrap": "wrap", "circular": "wrap", "replicate": "edge"}.get(mode)
+        np_mode = {
+            "reflect": "reflect",
+            "symmetric": "symmetric",
+            "edge": "edge",
+            "wrap": "wrap",
+            "circular": "wrap",
+            "replicate": "edge",
+        }.get(mode)
         if np_mode is None:
             raise ValueError(f"Unsupported pad mode {mode!r}.")
         # Gather with the index pattern NumPy itself produces: exact semantics, any dtype.
@@ -397,7 +441,9 @@ class NumpyMoreMixin:
             x = x.to(torch.int64)
         return tuple(t.to(torch.int32) for t in torch.nonzero(x, as_tuple=True))
 
-    def bincount(self, x: Any, weights: Any = None, minlength: int = 0, sparse: bool = False) -> Tensor:
+    def bincount(
+        self, x: Any, weights: Any = None, minlength: int = 0, sparse: bool = False
+    ) -> Tensor:
         if sparse:
             raise ValueError("`sparse=True` is not supported with the torch backend.")
         x = self._t(x)
@@ -417,7 +463,9 @@ class NumpyMoreMixin:
 
     def isin(self, x1: Any, x2: Any, assume_unique: bool = False, invert: bool = False) -> Tensor:
         a, b = self._bin_t(x1, x2)
-        return torch.isin(self._sortable(a), self._sortable(b), assume_unique=assume_unique, invert=invert)
+        return torch.isin(
+            self._sortable(a), self._sortable(b), assume_unique=assume_unique, invert=invert
+        )
 
     def diagonal(self, x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
         return torch.diagonal(self._t(x), offset=int(offset), dim1=int(axis1), dim2=int(axis2))
@@ -429,13 +477,22 @@ class NumpyMoreMixin:
         return torch.diag(x, int(k))
 
     def tril(self, x: Any, k: int = 0) -> Tensor:
-        return torch.tril(self._t(x), int(k))
+        x = self._t(x)
+        return (
+            self._wide(torch.tril, x, int(k)) if x.dtype in U.WIDE_UINT else torch.tril(x, int(k))
+        )
 
     def triu(self, x: Any, k: int = 0) -> Tensor:
-        return torch.triu(self._t(x), int(k))
+        x = self._t(x)
+        return (
+            self._wide(torch.triu, x, int(k)) if x.dtype in U.WIDE_UINT else torch.triu(x, int(k))
+        )
 
     def diff(self, a: Any, n: int = 1, axis: int = -1) -> Tensor:
-        return torch.diff(self._t(a), n=int(n), dim=int(axis))
+        a = self._t(a)
+        if a.dtype in U.WIDE_UINT:
+            return self._wide(lambda t: torch.diff(t, n=int(n), dim=int(axis)), a)
+        return torch.diff(a, n=int(n), dim=int(axis))
 
     # ------------------------------------------------------------- products
     def _int_product(self, fn: Any, *ts: Tensor) -> Tensor:
@@ -473,7 +530,10 @@ class NumpyMoreMixin:
             dims: Any = int(axes)
         else:
             a0, a1 = axes
-            dims = ([int(a0)] if isinstance(a0, (int, np.integer)) else [int(v) for v in a0], [int(a1)] if isinstance(a1, (int, np.integer)) else [int(v) for v in a1])
+            dims = (
+                [int(a0)] if isinstance(a0, (int, np.integer)) else [int(v) for v in a0],
+                [int(a1)] if isinstance(a1, (int, np.integer)) else [int(v) for v in a1],
+            )
         try:
             return torch.tensordot(a, b, dims=dims)
         except RuntimeError:
@@ -500,3 +560,20 @@ class NumpyMoreMixin:
             return torch.kron(a, b)
         except RuntimeError:
             return self._wide(torch.kron, a, b)
+
+    def dot(self, x1: Any, x2: Any) -> Tensor:
+        a, b = self._bin_t(x1, x2)
+        out = super().dot(a, b)  # type: ignore[misc]
+        return out if out.dtype is a.dtype else out.to(a.dtype)
+
+    def vdot(self, x1: Any, x2: Any) -> Tensor:
+        a, b = self._bin_t(x1, x2)
+        a = a.reshape(-1)
+        if a.dtype in U.COMPLEX:
+            a = a.conj()
+        prod = self.multiply(a, b.reshape(-1))
+        return (
+            prod.sum(dtype=prod.dtype)
+            if prod.dtype not in U.WIDE_UINT
+            else self._wide(torch.sum, prod).to(prod.dtype)
+        )

@@ -42,31 +42,29 @@ def _float_unary(fn: Callable[[Tensor], Tensor], name: str) -> Callable[[Any, An
     return method
 
 
-def _binary(op: Callable[[Any, Any], Any], name: str) -> Callable[[Any, Any, Any], Tensor]:
-    """Promoted binary op with the int64 fallback for uint16/32/64."""
+def _binary(
+    op: Callable[[Any, Any], Any], name: str, bool_as_int: bool = False, zero_div: bool = False
+) -> Callable[[Any, Any, Any], Tensor]:
+    """Promoted binary op with the int64 fallback for uint16/32/64.
+
+    ``bool_as_int`` computes bool operands as int32 (mod, //, shifts); ``zero_div``
+    makes an integer division by zero give 0 (NumPy) instead of torch's error.
+    """
 
     def method(self: Any, x1: Any, x2: Any) -> Tensor:
         a, b = self._bin(x1, x2)
-        try:
-            return op(a, b)
-        except RuntimeError:
-            return self._wide(op, a, b)
-
-    method.__name__ = name
-    return method
-
-
-def _int_binary(op: Callable[[Any, Any], Any], name: str) -> Callable[[Any, Any, Any], Tensor]:
-    """Like :func:`_binary`, but bool operands are computed as int32 (mod, //)."""
-
-    def method(self: Any, x1: Any, x2: Any) -> Tensor:
-        a, b = self._bin(x1, x2)
-        if self._dtype_of(a, b) is torch.bool:
+        if bool_as_int and self._dtype_of(a, b) is torch.bool:
             a, b = self._bin(self.cast(a, "int32"), b)
         try:
             return op(a, b)
         except RuntimeError:
-            return self._wide(op, a, b)
+            if not zero_div:
+                return self._wide(op, a, b)
+            a, b = self._bin_t(a, b)
+            zero = b == 0
+            safe = torch.where(zero, torch.ones_like(b), b)
+            out = self._wide(op, a, safe)
+            return torch.where(zero, torch.zeros_like(out), out)
 
     method.__name__ = name
     return method
@@ -83,7 +81,11 @@ class NumpyMixin:
         if step is None:
             step = 1
         if dtype is None:
-            td = U.floatx() if any(isinstance(v, float) for v in (start, stop, step)) else torch.int32
+            td = (
+                U.floatx()
+                if any(isinstance(v, float) for v in (start, stop, step))
+                else torch.int32
+            )
         else:
             td = U.to_torch_dtype(dtype)
         work = td if td in _NATIVE_ARANGE else (torch.float64 if td in U.INEXACT else torch.int64)
@@ -92,12 +94,9 @@ class NumpyMixin:
 
     def full(self, shape: Any, fill_value: Any, dtype: Any = None) -> Tensor:
         shape = _shape(shape)
-        kind = U.PY_KIND.get(type(fill_value))
-        if kind is None:
-            f = self._t(fill_value)
-            td = f.dtype if dtype is None else U.to_torch_dtype(dtype)
-            return f.to(td).expand(shape).clone()
-        td = self._weak_default(kind) if dtype is None else U.to_torch_dtype(dtype)
+        td = U.to_torch_dtype(dtype)  # None -> floatx, as in Keras
+        if U.PY_KIND.get(type(fill_value)) is None:
+            return self._t(fill_value).to(td).expand(shape).clone()
         return torch.full(shape, fill_value, dtype=td, device=U.current_device())
 
     def zeros(self, shape: Any, dtype: Any = None) -> Tensor:
@@ -149,7 +148,16 @@ class NumpyMixin:
         ones = torch.ones((int(N), int(M)), dtype=torch.bool, device=U.current_device())
         return torch.tril(ones, int(k)).to(td)
 
-    def linspace(self, start: Any, stop: Any, num: int = 50, endpoint: bool = True, retstep: bool = False, dtype: Any = None, axis: int = 0) -> Any:
+    def linspace(
+        self,
+        start: Any,
+        stop: Any,
+        num: int = 50,
+        endpoint: bool = True,
+        retstep: bool = False,
+        dtype: Any = None,
+        axis: int = 0,
+    ) -> Any:
         s, e = self._t(start), self._t(stop)
         if dtype is None:
             td = U.promote(s.dtype, e.dtype)
@@ -162,7 +170,9 @@ class NumpyMixin:
         div = (num - 1) if endpoint else num
         step = (e64 - s64) / div if div > 0 else torch.full_like(e64 - s64, math.nan)
         shape = torch.broadcast_shapes(s64.shape, e64.shape)
-        steps = torch.arange(num, dtype=torch.float64, device=s64.device).reshape((num,) + (1,) * len(shape))
+        steps = torch.arange(num, dtype=torch.float64, device=s64.device).reshape(
+            (num,) + (1,) * len(shape)
+        )
         out = s64 + steps * (step if div > 0 else torch.zeros_like(step))
         if endpoint and num > 1:
             out[-1] = e64
@@ -183,6 +193,8 @@ class NumpyMixin:
 
     def meshgrid(self, *x: Any, indexing: str = "xy") -> list[Tensor]:
         xs = [self._t(t).reshape(-1) for t in x]
+        if len({t.dtype for t in xs}) > 1:  # torch wants one dtype; NumPy keeps each
+            return super().meshgrid(*xs, indexing=indexing)  # type: ignore[misc]
         return list(torch.meshgrid(*xs, indexing=indexing))
 
     # ------------------------------------------------------- unary (same dtype)
@@ -256,13 +268,23 @@ class NumpyMixin:
 
     def isneginf(self, x: Any) -> Tensor:
         x = self._t(x)
-        return torch.isneginf(x) if x.dtype in U.FLOATS else torch.zeros(x.shape, dtype=torch.bool, device=x.device)
+        return (
+            torch.isneginf(x)
+            if x.dtype in U.FLOATS
+            else torch.zeros(x.shape, dtype=torch.bool, device=x.device)
+        )
 
     def isposinf(self, x: Any) -> Tensor:
         x = self._t(x)
-        return torch.isposinf(x) if x.dtype in U.FLOATS else torch.zeros(x.shape, dtype=torch.bool, device=x.device)
+        return (
+            torch.isposinf(x)
+            if x.dtype in U.FLOATS
+            else torch.zeros(x.shape, dtype=torch.bool, device=x.device)
+        )
 
-    def nan_to_num(self, x: Any, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
+    def nan_to_num(
+        self, x: Any, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None
+    ) -> Tensor:
         x = self._t(x)
         if x.dtype not in U.FLOATS:
             return x
@@ -284,7 +306,7 @@ class NumpyMixin:
         return torch.angle(self._ft(x))
 
     def logical_not(self, x: Any) -> Tensor:
-        return torch.logical_not(self._t(x))
+        return torch.logical_not(self._bool(x))
 
     def bitwise_invert(self, x: Any) -> Tensor:
         x = self._t(x)
@@ -332,7 +354,17 @@ class NumpyMixin:
     add = _binary(operator.add, "add")
     subtract = _binary(operator.sub, "subtract")
     multiply = _binary(operator.mul, "multiply")
-    power = _binary(operator.pow, "power")
+
+    def power(self, x1: Any, x2: Any) -> Tensor:
+        a, b = self._bin(x1, x2)
+        try:
+            return a**b
+        except RuntimeError:
+            if self._dtype_of(a, b) is torch.bool:
+                a, b = self._bin_t(a, b)
+                return (a.to(torch.uint8) ** b.to(torch.uint8)).to(torch.bool)
+            return self._wide(operator.pow, a, b)
+
     equal = _binary(operator.eq, "equal")
     not_equal = _binary(operator.ne, "not_equal")
     less = _binary(operator.lt, "less")
@@ -342,10 +374,18 @@ class NumpyMixin:
     bitwise_and = _binary(operator.and_, "bitwise_and")
     bitwise_or = _binary(operator.or_, "bitwise_or")
     bitwise_xor = _binary(operator.xor, "bitwise_xor")
-    bitwise_left_shift = _binary(operator.lshift, "bitwise_left_shift")
-    bitwise_right_shift = _binary(operator.rshift, "bitwise_right_shift")
-    floor_divide = _int_binary(operator.floordiv, "floor_divide")
-    mod = _int_binary(operator.mod, "mod")
+    bitwise_left_shift = _binary(operator.lshift, "bitwise_left_shift", bool_as_int=True)
+    bitwise_right_shift = _binary(operator.rshift, "bitwise_right_shift", bool_as_int=True)
+    fmod = _binary(
+        lambda a, b: torch.fmod(
+            a if isinstance(a, Tensor) else torch.tensor(a, dtype=b.dtype, device=b.device), b
+        ),
+        "fmod",
+        bool_as_int=True,
+        zero_div=True,
+    )
+    floor_divide = _binary(operator.floordiv, "floor_divide", bool_as_int=True, zero_div=True)
+    mod = _binary(operator.mod, "mod", bool_as_int=True, zero_div=True)
 
     def left_shift(self, x: Any, y: Any) -> Tensor:
         return self.bitwise_left_shift(x, y)
@@ -365,15 +405,6 @@ class NumpyMixin:
 
     def true_divide(self, x1: Any, x2: Any) -> Tensor:
         return self.divide(x1, x2)
-
-    def fmod(self, x1: Any, x2: Any) -> Tensor:
-        a, b = self._bin_t(x1, x2)
-        if a.dtype is torch.bool:
-            a, b = a.to(torch.int32), b.to(torch.int32)
-        try:
-            return torch.fmod(a, b)
-        except RuntimeError:
-            return self._wide(torch.fmod, a, b)
 
     def maximum(self, x1: Any, x2: Any) -> Tensor:
         a, b = self._bin(x1, x2)
@@ -434,18 +465,24 @@ class NumpyMixin:
         a, b = self._bin_t(x1, x2)
         return self._wide(torch.lcm, a, b) if a.dtype in U.WIDE_UINT else torch.lcm(a, b)
 
-    def isclose(self, x1: Any, x2: Any, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> Tensor:
+    def isclose(
+        self, x1: Any, x2: Any, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False
+    ) -> Tensor:
         a, b = self._float_pair(x1, x2)
         return torch.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
 
+    def _bool(self, x: Any) -> Tensor:
+        x = self._t(x)
+        return x if x.dtype is torch.bool else x.to(torch.bool)
+
     def logical_and(self, x1: Any, x2: Any) -> Tensor:
-        return torch.logical_and(self._t(x1), self._t(x2))
+        return torch.logical_and(self._bool(x1), self._bool(x2))
 
     def logical_or(self, x1: Any, x2: Any) -> Tensor:
-        return torch.logical_or(self._t(x1), self._t(x2))
+        return torch.logical_or(self._bool(x1), self._bool(x2))
 
     def logical_xor(self, x1: Any, x2: Any) -> Tensor:
-        return torch.logical_xor(self._t(x1), self._t(x2))
+        return torch.logical_xor(self._bool(x1), self._bool(x2))
 
     def clip(self, x: Any, x_min: Any, x_max: Any) -> Tensor:
         x = self._t(x)
@@ -459,6 +496,9 @@ class NumpyMixin:
                 pass
             elif k is not None:
                 d = U.promote_weak(d, k)
+                if d in U.INTS and k < 2:  # keep int bounds representable (no wrap-around)
+                    info = torch.iinfo(d)
+                    b = min(max(int(b), info.min), info.max)
             else:
                 b = self._t(b)
                 d = U.promote(d, b.dtype)
