@@ -55,8 +55,12 @@ else:
 
 
 def run(backend: str, *args: str) -> dict:
-    env = dict(os.environ, KERASX_BACKEND=backend, OMP_WAIT_POLICY="PASSIVE", TF_CPP_MIN_LOG_LEVEL="3")
-    out = subprocess.run([sys.executable, "-c", WORKER, *args], env=env, capture_output=True, text=True)
+    env = dict(
+        os.environ, KERASX_BACKEND=backend, OMP_WAIT_POLICY="PASSIVE", TF_CPP_MIN_LOG_LEVEL="3"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", WORKER, *args], env=env, capture_output=True, text=True
+    )
     if out.returncode != 0:
         raise SystemExit(f"[{backend}] failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -74,7 +78,9 @@ def main() -> None:
         t0 = time.perf_counter()
         res = run(b, "train", path)
         saved[b] = path
-        print(f"  {b:<11} test accuracy {res['accuracy']:.3f}   fit time {res['seconds']:.1f}s   (process {time.perf_counter() - t0:.1f}s)")
+        print(
+            f"  {b:<11} test accuracy {res['accuracy']:.3f}   fit time {res['seconds']:.1f}s   (process {time.perf_counter() - t0:.1f}s)"
+        )
     print("Reloading each saved model on every backend (max |prediction difference|):")
     for src, path in saved.items():
         cells = []

@@ -26,7 +26,13 @@ def _np(x: Any) -> Any:
     return ops.convert_to_numpy(x)
 
 
-def random_input(shape: tuple[int, ...], dtype: str = "float32", seed: int = 0, low: float = -1.0, high: float = 1.0) -> np.ndarray:
+def random_input(
+    shape: tuple[int, ...],
+    dtype: str = "float32",
+    seed: int = 0,
+    low: float = -1.0,
+    high: float = 1.0,
+) -> np.ndarray:
     rng = np.random.default_rng(seed)
     if dtype.startswith("int"):
         return rng.integers(int(low), int(high), size=shape).astype(dtype)
@@ -43,7 +49,9 @@ def copy_weights_to_keras(layer: Any, keras_layer: Any) -> None:
     """Copy kerasx weights into the equivalent Keras layer, in ``weights`` order."""
     ours = layer.get_weights()
     theirs = keras_layer.get_weights()
-    assert len(ours) == len(theirs), f"weight count differs: kerasx {len(ours)} vs keras {len(theirs)}"
+    assert len(ours) == len(theirs), (
+        f"weight count differs: kerasx {len(ours)} vs keras {len(theirs)}"
+    )
     for a, b in zip(ours, theirs):
         assert a.shape == b.shape, f"weight shape differs: kerasx {a.shape} vs keras {b.shape}"
     keras_layer.set_weights(ours)
@@ -85,7 +93,11 @@ def run_layer_test(
     out_np = _np(out)
     out_shapes = [o.shape for o in out_np] if isinstance(out_np, (list, tuple)) else out_np.shape
     if expected_output_shape is not None:
-        assert tuple(out_shapes) == tuple(expected_output_shape) if not isinstance(out_np, (list, tuple)) else [tuple(s) for s in out_shapes] == [tuple(s) for s in expected_output_shape], (
+        assert (
+            tuple(out_shapes) == tuple(expected_output_shape)
+            if not isinstance(out_np, (list, tuple))
+            else [tuple(s) for s in out_shapes] == [tuple(s) for s in expected_output_shape]
+        ), (
             f"{layer_cls.__name__}: eager output shape {out_shapes} != expected {expected_output_shape}"
         )
     if expected_output is not None:
@@ -100,21 +112,39 @@ def run_layer_test(
     # 2. symbolic call gives the eager shape (batch dimension unknown)
     if check_symbolic:
         if isinstance(input_data, (list, tuple)):
-            sym_in = [kerasx.Input(batch_shape=(None, *np.shape(d)[1:]), dtype=str(np.asarray(d).dtype)) for d in input_data]
+            sym_in = [
+                kerasx.Input(batch_shape=(None, *np.shape(d)[1:]), dtype=str(np.asarray(d).dtype))
+                for d in input_data
+            ]
         else:
-            sym_in = kerasx.Input(batch_shape=(None, *np.shape(input_data)[1:]), dtype=str(np.asarray(input_data).dtype))
+            sym_in = kerasx.Input(
+                batch_shape=(None, *np.shape(input_data)[1:]),
+                dtype=str(np.asarray(input_data).dtype),
+            )
         sym_layer = layer_cls(**init_kwargs)
         sym_out = sym_layer(sym_in, **call_kwargs)
-        sym_shapes = [tuple(o.shape) for o in sym_out] if isinstance(sym_out, (list, tuple)) else tuple(sym_out.shape)
-        eager_shapes = [tuple(s) for s in out_shapes] if isinstance(out_np, (list, tuple)) else tuple(out_shapes)
+        sym_shapes = (
+            [tuple(o.shape) for o in sym_out]
+            if isinstance(sym_out, (list, tuple))
+            else tuple(sym_out.shape)
+        )
+        eager_shapes = (
+            [tuple(s) for s in out_shapes]
+            if isinstance(out_np, (list, tuple))
+            else tuple(out_shapes)
+        )
 
         def compatible(s: tuple, e: tuple) -> bool:
             return len(s) == len(e) and all(a is None or a == b for a, b in zip(s[1:], e[1:]))
 
         if isinstance(sym_shapes, list):
-            assert all(compatible(s, e) for s, e in zip(sym_shapes, eager_shapes)), f"symbolic {sym_shapes} vs eager {eager_shapes}"
+            assert all(compatible(s, e) for s, e in zip(sym_shapes, eager_shapes)), (
+                f"symbolic {sym_shapes} vs eager {eager_shapes}"
+            )
         else:
-            assert compatible(sym_shapes, eager_shapes), f"{layer_cls.__name__}: symbolic shape {sym_shapes} vs eager {eager_shapes}"
+            assert compatible(sym_shapes, eager_shapes), (
+                f"{layer_cls.__name__}: symbolic shape {sym_shapes} vs eager {eager_shapes}"
+            )
 
     # 3. config round trip
     if check_config:
@@ -133,21 +163,38 @@ def run_layer_test(
             klayer(kin, **call_kwargs)
             copy_weights_to_keras(layer, klayer)
         kout = klayer(kin, **call_kwargs)
-        kout_np = keras.ops.convert_to_numpy(kout) if not isinstance(kout, (list, tuple)) else [keras.ops.convert_to_numpy(o) for o in kout]
+        kout_np = (
+            keras.ops.convert_to_numpy(kout)
+            if not isinstance(kout, (list, tuple))
+            else [keras.ops.convert_to_numpy(o) for o in kout]
+        )
         ours = layer(input_data, **call_kwargs)
-        np.testing.assert_allclose(_np(ours), kout_np, atol=atol, rtol=rtol, err_msg=f"{layer_cls.__name__} differs from Keras 3")
+        np.testing.assert_allclose(
+            _np(ours),
+            kout_np,
+            atol=atol,
+            rtol=rtol,
+            err_msg=f"{layer_cls.__name__} differs from Keras 3",
+        )
         if check_config:
             kconf = klayer.get_config()
             ours_conf = layer.get_config()
             missing = set(kconf) - set(ours_conf)
-            assert not missing, f"{layer_cls.__name__}.get_config() lacks Keras 3 keys {sorted(missing)}"
+            assert not missing, (
+                f"{layer_cls.__name__}.get_config() lacks Keras 3 keys {sorted(missing)}"
+            )
 
     # 5. one gradient step on trainable backends
     if run_training_check and TRAINABLE and layer.trainable_weights:
         trainable = layer.trainable_weights
 
         def loss_fn() -> Any:
-            y = layer(input_data, **{**call_kwargs, "training": True} if layer._call_sig.has_training else call_kwargs)
+            y = layer(
+                input_data,
+                **{**call_kwargs, "training": True}
+                if layer._call_sig.has_training
+                else call_kwargs,
+            )
             ys = y if isinstance(y, (list, tuple)) else [y]
             total = None
             for t in ys:
@@ -159,7 +206,9 @@ def run_layer_test(
         assert np.isfinite(_np(loss)).all()
         for v, g in zip(trainable, grads):
             g_np = _np(g)
-            assert g_np.shape == tuple(v.shape), f"gradient shape {g_np.shape} != variable shape {v.shape}"
+            assert g_np.shape == tuple(v.shape), (
+                f"gradient shape {g_np.shape} != variable shape {v.shape}"
+            )
             assert np.isfinite(g_np).all(), f"non-finite gradient for {v.path}"
         assert any(np.abs(_np(g)).sum() > 0 for g in grads), "all gradients are zero"
     return layer

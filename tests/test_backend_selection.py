@@ -14,13 +14,21 @@ from kerasx import backends
 FRAMEWORKS = {"jax": "jax", "torch": "torch", "tensorflow": "tensorflow"}
 
 
-def _run(code: str, env_updates: dict[str, str | None], home: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("KERASX_BACKEND", "KERAS_BACKEND", "KERASX_HOME")}
+def _run(
+    code: str, env_updates: dict[str, str | None], home: str
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("KERASX_BACKEND", "KERAS_BACKEND", "KERASX_HOME")
+    }
     env["KERASX_HOME"] = home
     for k, v in env_updates.items():
         if v is not None:
             env[k] = v
-    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 PRINT = "import kerasx, sys; print(kerasx.backend.backend()); print(sorted(m for m in ('jax','torch','tensorflow') if m in sys.modules))"
@@ -51,7 +59,16 @@ def test_keras_backend_is_honoured(tmp_path):
 
 
 def test_config_file_selects_backend_and_settings(tmp_path):
-    (tmp_path / "kerasx.json").write_text(json.dumps({"backend": "numpy", "floatx": "float16", "epsilon": 1e-5, "image_data_format": "channels_first"}))
+    (tmp_path / "kerasx.json").write_text(
+        json.dumps(
+            {
+                "backend": "numpy",
+                "floatx": "float16",
+                "epsilon": 1e-5,
+                "image_data_format": "channels_first",
+            }
+        )
+    )
     code = "import kerasx; c = kerasx.config; print(c.backend(), c.floatx(), c.epsilon(), c.image_data_format())"
     out = _run(code, {}, str(tmp_path))
     assert out.returncode == 0, out.stderr

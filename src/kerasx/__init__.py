@@ -55,7 +55,14 @@ _NAMES = {
     "version": ("kerasx._version", "version"),
 }
 
-__all__ = ["KerasTensor", "Variable", "__version__", "config", *sorted(_SUBMODULES), *sorted(_NAMES)]
+__all__ = [
+    "KerasTensor",
+    "Variable",
+    "__version__",
+    "config",
+    *sorted(_SUBMODULES),
+    *sorted(_NAMES),
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -41,7 +41,11 @@ __all__ = [
     "set_image_data_format",
 ]
 
-_state: dict[str, Any] = {"backend": None, "interactive_logging": True, "unsafe_deserialization": False}
+_state: dict[str, Any] = {
+    "backend": None,
+    "interactive_logging": True,
+    "unsafe_deserialization": False,
+}
 
 
 def kerasx_home() -> Path:
@@ -64,7 +68,9 @@ def _read_config_file() -> dict[str, Any]:
     except (OSError, ValueError) as e:
         raise ValueError(f"Could not read the kerasx config file {path}: {e}") from e
     if not isinstance(data, dict):
-        raise ValueError(f"The kerasx config file {path} must hold a JSON object. Received: {data!r}")
+        raise ValueError(
+            f"The kerasx config file {path} must hold a JSON object. Received: {data!r}"
+        )
     return data
 
 

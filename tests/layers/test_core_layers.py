@@ -2,19 +2,31 @@
 
 import numpy as np
 import pytest
+from tests.layer_test_utils import run_layer_test
 
 import kerasx
 from kerasx import layers
-from tests.layer_test_utils import run_layer_test
 
 
 @pytest.mark.parametrize("activation", [None, "relu", "softmax"])
 def test_dense(activation):
-    run_layer_test(layers.Dense, {"units": 4, "activation": activation}, input_shape=(3, 5), expected_output_shape=(3, 4), expected_num_trainable_weights=2)
+    run_layer_test(
+        layers.Dense,
+        {"units": 4, "activation": activation},
+        input_shape=(3, 5),
+        expected_output_shape=(3, 4),
+        expected_num_trainable_weights=2,
+    )
 
 
 def test_dense_rank3_and_no_bias():
-    run_layer_test(layers.Dense, {"units": 2, "use_bias": False}, input_shape=(2, 3, 5), expected_output_shape=(2, 3, 2), expected_num_trainable_weights=1)
+    run_layer_test(
+        layers.Dense,
+        {"units": 2, "use_bias": False},
+        input_shape=(2, 3, 5),
+        expected_output_shape=(2, 3, 2),
+        expected_num_trainable_weights=1,
+    )
 
 
 def test_dense_matches_numpy():
@@ -33,7 +45,9 @@ def test_dense_wrong_last_dim_names_layer_and_shapes():
 
 
 def test_activation_layer():
-    run_layer_test(layers.Activation, {"activation": "tanh"}, input_shape=(2, 3), expected_output_shape=(2, 3))
+    run_layer_test(
+        layers.Activation, {"activation": "tanh"}, input_shape=(2, 3), expected_output_shape=(2, 3)
+    )
 
 
 def test_dropout_inference_identity_and_training_scaling():

@@ -42,13 +42,14 @@ def test_function_form(oracle, case):
 def test_class_form_reductions_and_sample_weight(oracle, case):
     cls_name, fn_name, kwargs, y_true, y_pred = case
     per_sample = np.asarray(getattr(oracle.losses, cls_name)(**kwargs, reduction=None)(y_true, y_pred))
-    weights = [None, *sample_weights(y_true, per_sample.shape)]
-    for reduction in REDUCTIONS:
+    weights = sample_weights(y_true, per_sample.shape)
+    combos = [(reduction, None) for reduction in REDUCTIONS]
+    combos += [("sum_over_batch_size", sw) for sw in weights]
+    combos += [(reduction, weights[0]) for reduction in ("mean_with_sample_weight", "none", "sum") if weights]
+    for reduction, sw in combos:
         theirs = getattr(oracle.losses, cls_name)(**kwargs, reduction=reduction)
         mine = getattr(losses, cls_name)(**kwargs, reduction=reduction)
-        for sw in weights:
-            expected = theirs(y_true, y_pred, sample_weight=sw)
-            _close(mine(y_true, y_pred, sample_weight=sw), expected)
+        _close(mine(y_true, y_pred, sample_weight=sw), theirs(y_true, y_pred, sample_weight=sw))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])

@@ -46,7 +46,11 @@ def test_shared_layer_and_nested_model():
     i1, i2 = kerasx.Input((4,)), kerasx.Input((4,))
     inner_in = kerasx.Input((3,))
     inner = kerasx.Model(inner_in, layers.Dense(2, name="inner_dense")(inner_in), name="inner")
-    out = layers.Concatenate()([inner(shared(i1)), inner(shared(i2))]) if hasattr(layers, "Concatenate") else ops.concatenate([inner(shared(i1)), inner(shared(i2))], axis=-1)
+    out = (
+        layers.Concatenate()([inner(shared(i1)), inner(shared(i2))])
+        if hasattr(layers, "Concatenate")
+        else ops.concatenate([inner(shared(i1)), inner(shared(i2))], axis=-1)
+    )
     model = kerasx.Model([i1, i2], out)
     x = np.random.rand(2, 4).astype("float32")
     y = _np(model([x, x]))
@@ -100,7 +104,10 @@ def test_sequential_config_matches_keras_keys(oracle):
     model = kerasx.Sequential([kerasx.Input((4,)), layers.Dense(2)])
     kmodel = oracle.Sequential([oracle.Input((4,)), oracle.layers.Dense(2)])
     assert set(model.get_config()) == set(kmodel.get_config())
-    assert model.get_config()["layers"][1]["config"].keys() == kmodel.get_config()["layers"][1]["config"].keys()
+    assert (
+        model.get_config()["layers"][1]["config"].keys()
+        == kmodel.get_config()["layers"][1]["config"].keys()
+    )
 
 
 class Tiny(kerasx.Model):
@@ -120,7 +127,10 @@ def test_subclassed_model_tracks_layers_in_lists():
     y = model(np.ones((2, 5), "float32"))
     assert _np(y).shape == (2, 1)
     assert len(model.trainable_weights) == 6
-    assert [v.path for v in model.head.weights] == [f"{model.head.name}/kernel", f"{model.head.name}/bias"]
+    assert [v.path for v in model.head.weights] == [
+        f"{model.head.name}/kernel",
+        f"{model.head.name}/bias",
+    ]
 
 
 def test_subclassed_model_build_creates_weights():

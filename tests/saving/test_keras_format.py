@@ -9,10 +9,10 @@ import zipfile
 
 import numpy as np
 import pytest
+from tests.conftest import TRAINABLE
 
 import kerasx
 from kerasx import layers, ops
-from tests.conftest import TRAINABLE
 
 
 def _model():
@@ -33,9 +33,15 @@ def test_round_trip_predictions(tmp_path):
     x, _ = _data()
     path = tmp_path / "m.keras"
     model.save(path)
-    assert sorted(zipfile.ZipFile(path).namelist()) == ["config.json", "metadata.json", "model.weights.h5"]
+    assert sorted(zipfile.ZipFile(path).namelist()) == [
+        "config.json",
+        "metadata.json",
+        "model.weights.h5",
+    ]
     loaded = kerasx.saving.load_model(path)
-    np.testing.assert_allclose(ops.convert_to_numpy(loaded(x)), ops.convert_to_numpy(model(x)), atol=1e-6)
+    np.testing.assert_allclose(
+        ops.convert_to_numpy(loaded(x)), ops.convert_to_numpy(model(x)), atol=1e-6
+    )
 
 
 @pytest.mark.skipif(not TRAINABLE, reason="needs training")
@@ -58,7 +64,13 @@ def test_optimizer_state_survives_and_training_resumes(tmp_path):
 
 def _keras_subprocess(code: str) -> str:
     env = dict(os.environ)
-    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], env=env, capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     return out.stdout
 
@@ -73,8 +85,8 @@ def test_file_written_by_kerasx_loads_in_keras(tmp_path, oracle):
     out = _keras_subprocess(f"""
         import numpy as np, keras
         m = keras.saving.load_model({str(path)!r})
-        p = m.predict(np.load({str(tmp_path / 'x.npy')!r}), verbose=0)
-        print(float(np.abs(p - np.load({str(tmp_path / 'p.npy')!r})).max()))
+        p = m.predict(np.load({str(tmp_path / "x.npy")!r}), verbose=0)
+        print(float(np.abs(p - np.load({str(tmp_path / "p.npy")!r})).max()))
     """)
     assert float(out.strip().splitlines()[-1]) < 1e-5
 
@@ -92,7 +104,7 @@ def test_file_written_by_keras_loads_in_kerasx(tmp_path, oracle):
         m = keras.Model(i, o)
         m.compile("sgd", "mse")
         m.save({str(path)!r})
-        np.save({str(tmp_path / 'p.npy')!r}, m.predict(np.load({str(tmp_path / 'x.npy')!r}), verbose=0))
+        np.save({str(tmp_path / "p.npy")!r}, m.predict(np.load({str(tmp_path / "x.npy")!r}), verbose=0))
     """)
     loaded = kerasx.saving.load_model(path)
     np.testing.assert_allclose(loaded.predict(x, verbose=0), np.load(tmp_path / "p.npy"), atol=1e-5)
@@ -142,7 +154,9 @@ def test_unregistered_class_in_config_fails_closed(tmp_path):
         for info in src.infolist():
             data = src.read(info)
             if info.filename == "config.json":
-                data = data.replace(b'"class_name": "Dense"', b'"class_name": "Popen"').replace(b'"module": "keras.layers"', b'"module": "subprocess"')
+                data = data.replace(b'"class_name": "Dense"', b'"class_name": "Popen"').replace(
+                    b'"module": "keras.layers"', b'"module": "subprocess"'
+                )
             dst.writestr(info, data)
     before = set(sys.modules)
     with pytest.raises((ValueError, TypeError), match="Popen"):

@@ -13,7 +13,16 @@ from dataclasses import dataclass
 
 from kerasx.backends.protocol import Backend, TrainingNotSupportedError
 
-__all__ = ["Backend", "BackendSpec", "TrainingNotSupportedError", "available", "is_available", "load", "names", "spec"]
+__all__ = [
+    "Backend",
+    "BackendSpec",
+    "TrainingNotSupportedError",
+    "available",
+    "is_available",
+    "load",
+    "names",
+    "spec",
+]
 
 
 @dataclass(frozen=True)
@@ -29,7 +38,9 @@ class BackendSpec:
 _SPECS: dict[str, BackendSpec] = {
     "jax": BackendSpec("jax", "kerasx.backends.jax", "jax", "jax"),
     "torch": BackendSpec("torch", "kerasx.backends.torch", "torch", "torch"),
-    "tensorflow": BackendSpec("tensorflow", "kerasx.backends.tensorflow", "tensorflow", "tensorflow"),
+    "tensorflow": BackendSpec(
+        "tensorflow", "kerasx.backends.tensorflow", "tensorflow", "tensorflow"
+    ),
     "numpy": BackendSpec("numpy", "kerasx.backends.numpy", "numpy", None),
 }
 

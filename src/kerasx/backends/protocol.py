@@ -63,7 +63,13 @@ class CoreProtocol(abc.ABC):
         """True for this framework's tensor type (variables' values included)."""
 
     @abc.abstractmethod
-    def convert_to_tensor(self, x: Any, dtype: str | None = None, sparse: bool | None = None, ragged: bool | None = None) -> Tensor:
+    def convert_to_tensor(
+        self,
+        x: Any,
+        dtype: str | None = None,
+        sparse: bool | None = None,
+        ragged: bool | None = None,
+    ) -> Tensor:
         """Make a tensor from a tensor, NumPy array, Python scalar or nested list.
 
         With ``dtype=None``: Python floats become ``floatx()``, Python ints ``int32``,
@@ -126,7 +132,9 @@ class CoreProtocol(abc.ABC):
         """Zeros of ``shape`` with ``values`` added at ``indices`` (duplicates sum)."""
 
     @abc.abstractmethod
-    def scatter_update(self, inputs: Tensor, indices: Tensor, updates: Tensor, reduction: str | None = None) -> Tensor:
+    def scatter_update(
+        self, inputs: Tensor, indices: Tensor, updates: Tensor, reduction: str | None = None
+    ) -> Tensor:
         """Copy of ``inputs`` with entries at ``indices`` set to ``updates``.
 
         ``reduction`` is ``None`` (overwrite) or one of ``"add"``, ``"max"``, ``"min"``,
@@ -139,13 +147,21 @@ class CoreProtocol(abc.ABC):
         """Call one branch; both branches must return the same structure."""
 
     @abc.abstractmethod
-    def while_loop(self, cond: Callable[..., Any], body: Callable[..., Any], loop_vars: Any, maximum_iterations: int | None = None) -> Any:
+    def while_loop(
+        self,
+        cond: Callable[..., Any],
+        body: Callable[..., Any],
+        loop_vars: Any,
+        maximum_iterations: int | None = None,
+    ) -> Any:
         """Repeat ``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)``.
 
         ``loop_vars`` is a tuple or list (returned as such); a single tensor is allowed.
         """
 
-    def fori_loop(self, lower: int, upper: int, body_fun: Callable[[Any, Any], Any], init_val: Any) -> Any:
+    def fori_loop(
+        self, lower: int, upper: int, body_fun: Callable[[Any, Any], Any], init_val: Any
+    ) -> Any:
         """``val = body_fun(i, val)`` for ``i`` in ``range(lower, upper)``."""
 
         def cond(i, _val):
@@ -156,7 +172,15 @@ class CoreProtocol(abc.ABC):
 
         return self.while_loop(cond, body, (self.convert_to_tensor(lower, "int32"), init_val))[1]
 
-    def scan(self, f: Callable[[Any, Any], tuple[Any, Any]], init: Any, xs: Any = None, length: int | None = None, reverse: bool = False, unroll: int = 1) -> tuple[Any, Any]:
+    def scan(
+        self,
+        f: Callable[[Any, Any], tuple[Any, Any]],
+        init: Any,
+        xs: Any = None,
+        length: int | None = None,
+        reverse: bool = False,
+        unroll: int = 1,
+    ) -> tuple[Any, Any]:
         """Loop ``carry, y = f(carry, x)`` over the leading axis of ``xs``; stack the ys."""
         leaves = optree.tree_leaves(xs)
         n = length if length is not None else self.shape(leaves[0])[0]
@@ -191,7 +215,9 @@ class CoreProtocol(abc.ABC):
         n = self.shape(x)[axis] if num is None else num
         return [self.squeeze(p, axis=axis) for p in self.split(x, n, axis=axis)]
 
-    def associative_scan(self, f: Callable[[Any, Any], Any], elems: Any, reverse: bool = False, axis: int = 0) -> Any:
+    def associative_scan(
+        self, f: Callable[[Any, Any], Any], elems: Any, reverse: bool = False, axis: int = 0
+    ) -> Any:
         """Inclusive scan of an associative ``f`` (sequential default)."""
         leaves, tree = optree.tree_flatten(elems)
         n = self.shape(leaves[0])[axis]
@@ -204,7 +230,9 @@ class CoreProtocol(abc.ABC):
             acc = cur if acc is None else (f(cur, acc) if reverse else f(acc, cur))
             out[i] = acc
         per_leaf = [optree.tree_leaves(out[i]) for i in range(n)]
-        stacked = [self.stack([per_leaf[i][j] for i in range(n)], axis=axis) for j in range(len(leaves))]
+        stacked = [
+            self.stack([per_leaf[i][j] for i in range(n)], axis=axis) for j in range(len(leaves))
+        ]
         return optree.tree_unflatten(tree, stacked)
 
     @abc.abstractmethod
@@ -231,7 +259,9 @@ class CoreProtocol(abc.ABC):
 
     # ---------------------------------------------------------------- gradients
     @abc.abstractmethod
-    def value_and_grad(self, fn: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable[..., Any]:
+    def value_and_grad(
+        self, fn: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False
+    ) -> Callable[..., Any]:
         """Transform a pure function into one returning ``(value, grads)``.
 
         ``value`` is ``fn(*args)`` (or ``(loss, aux)`` with ``has_aux``); ``grads`` has
@@ -240,7 +270,12 @@ class CoreProtocol(abc.ABC):
         """
 
     # -------------------------------------------------------------- compilation
-    def compile_function(self, fn: Callable[..., Any], jit_compile: bool | None = None, donate_argnums: Sequence[int] = ()) -> Callable[..., Any]:
+    def compile_function(
+        self,
+        fn: Callable[..., Any],
+        jit_compile: bool | None = None,
+        donate_argnums: Sequence[int] = (),
+    ) -> Callable[..., Any]:
         """Compile a pure function of tensors (jax.jit, tf.function, torch.compile).
 
         The default runs ``fn`` as is.  ``donate_argnums`` lets a backend reuse the
@@ -267,7 +302,9 @@ class CoreProtocol(abc.ABC):
         return contextlib.nullcontext()
 
     # ------------------------------------------------------------ shape inference
-    def compute_output_spec(self, fn: Callable[[list[Tensor]], list[Tensor]], specs: Sequence[tuple[Shape, str]]) -> list[tuple[Shape, str]]:
+    def compute_output_spec(
+        self, fn: Callable[[list[Tensor]], list[Tensor]], specs: Sequence[tuple[Shape, str]]
+    ) -> list[tuple[Shape, str]]:
         """Shapes and dtypes ``fn`` would return for inputs of the given specs.
 
         ``fn`` takes and returns flat lists of tensors.  The default runs ``fn`` on zeros
@@ -279,7 +316,10 @@ class CoreProtocol(abc.ABC):
         trials = (2, 3) if has_unknown else (2,)
         results = []
         for size in trials:
-            inputs = [self.zeros(tuple(size if d is None else d for d in shape), dtype) for shape, dtype in specs]
+            inputs = [
+                self.zeros(tuple(size if d is None else d for d in shape), dtype)
+                for shape, dtype in specs
+            ]
             outputs = fn(inputs)
             results.append([(self.shape(o), self.dtype(o)) for o in outputs])
         first = results[0]
@@ -299,13 +339,27 @@ class CoreProtocol(abc.ABC):
         """
         return _rng.random_bits(self, tuple(shape), seed)
 
-    def random_uniform(self, shape: Sequence[int], seed: Any, minval: float = 0.0, maxval: float = 1.0, dtype: str | None = None) -> Tensor:
+    def random_uniform(
+        self,
+        shape: Sequence[int],
+        seed: Any,
+        minval: float = 0.0,
+        maxval: float = 1.0,
+        dtype: str | None = None,
+    ) -> Tensor:
         """Uniform floats in ``[minval, maxval)`` from :meth:`random_bits`."""
         dtype = _dt.standardize_dtype(dtype)
         u = _rng.uniform01(self, tuple(shape), seed, "float32")
         return self.cast(self.add(self.multiply(u, maxval - minval), minval), dtype)
 
-    def random_normal(self, shape: Sequence[int], seed: Any, mean: float = 0.0, stddev: float = 1.0, dtype: str | None = None) -> Tensor:
+    def random_normal(
+        self,
+        shape: Sequence[int],
+        seed: Any,
+        mean: float = 0.0,
+        stddev: float = 1.0,
+        dtype: str | None = None,
+    ) -> Tensor:
         """Normal floats (Box-Muller over :meth:`random_bits`)."""
         dtype = _dt.standardize_dtype(dtype)
         z = _rng.standard_normal(self, tuple(shape), seed, "float32")

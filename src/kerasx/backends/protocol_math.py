@@ -35,37 +35,71 @@ class MathProtocol(abc.ABC):
     def rsqrt(self, x: Tensor) -> Tensor:
         return self.divide(1.0, self.sqrt(self._float(x)))
 
-    def logsumexp(self, x: Tensor, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+    def logsumexp(
+        self, x: Tensor, axis: int | Sequence[int] | None = None, keepdims: bool = False
+    ) -> Tensor:
         x = self._float(x)
         m = self.stop_gradient(self.max(x, axis=axis, keepdims=True))
         m = self.where(self.isfinite(m), m, self.zeros_like(m))
-        out = self.add(self.log(self.sum(self.exp(self.subtract(x, m)), axis=axis, keepdims=True)), m)
+        out = self.add(
+            self.log(self.sum(self.exp(self.subtract(x, m)), axis=axis, keepdims=True)), m
+        )
         if not keepdims:
             axes = tuple(range(len(self.shape(x)))) if axis is None else axis
             out = self.squeeze(out, axis=axes)
         return out
 
-    def segment_sum(self, data: Tensor, segment_ids: Tensor, num_segments: int | None = None, sorted: bool = False) -> Tensor:
+    def segment_sum(
+        self,
+        data: Tensor,
+        segment_ids: Tensor,
+        num_segments: int | None = None,
+        sorted: bool = False,
+    ) -> Tensor:
         data = self.convert_to_tensor(data)
         n = self._num_segments(segment_ids, num_segments)
         ids = self.expand_dims(self.cast(segment_ids, "int32"), -1)
         return self.scatter(ids, data, (n, *self.shape(data)[1:]))
 
-    def segment_max(self, data: Tensor, segment_ids: Tensor, num_segments: int | None = None, sorted: bool = False) -> Tensor:
+    def segment_max(
+        self,
+        data: Tensor,
+        segment_ids: Tensor,
+        num_segments: int | None = None,
+        sorted: bool = False,
+    ) -> Tensor:
         return self._segment_reduce(data, segment_ids, num_segments, "max")
 
-    def segment_min(self, data: Tensor, segment_ids: Tensor, num_segments: int | None = None, sorted: bool = False) -> Tensor:
+    def segment_min(
+        self,
+        data: Tensor,
+        segment_ids: Tensor,
+        num_segments: int | None = None,
+        sorted: bool = False,
+    ) -> Tensor:
         return self._segment_reduce(data, segment_ids, num_segments, "min")
 
-    def segment_prod(self, data: Tensor, segment_ids: Tensor, num_segments: int | None = None, sorted: bool = False) -> Tensor:
+    def segment_prod(
+        self,
+        data: Tensor,
+        segment_ids: Tensor,
+        num_segments: int | None = None,
+        sorted: bool = False,
+    ) -> Tensor:
         return self._segment_reduce(data, segment_ids, num_segments, "mul")
 
-    def _segment_reduce(self, data: Tensor, segment_ids: Tensor, num_segments: int | None, reduction: str) -> Tensor:
+    def _segment_reduce(
+        self, data: Tensor, segment_ids: Tensor, num_segments: int | None, reduction: str
+    ) -> Tensor:
         data = self.convert_to_tensor(data)
         n = self._num_segments(segment_ids, num_segments)
         dtype = self.dtype(data)
         lo, hi = _dt.dtype_range(dtype)
-        init = {"max": lo if not _dt.is_float(dtype) else -math.inf, "min": hi if not _dt.is_float(dtype) else math.inf, "mul": 1}[reduction]
+        init = {
+            "max": lo if not _dt.is_float(dtype) else -math.inf,
+            "min": hi if not _dt.is_float(dtype) else math.inf,
+            "mul": 1,
+        }[reduction]
         base = self.full((n, *self.shape(data)[1:]), init, dtype)
         ids = self.expand_dims(self.cast(segment_ids, "int32"), -1)
         out = self.scatter_update(base, ids, data, reduction=reduction)
@@ -97,7 +131,10 @@ class MathProtocol(abc.ABC):
         n = self.shape(x)[-1]
         count = (n - sequence_length) // sequence_stride + 1
         starts = self.multiply(self.arange(count, dtype="int32"), sequence_stride)
-        idx = self.add(self.expand_dims(starts, 1), self.expand_dims(self.arange(sequence_length, dtype="int32"), 0))
+        idx = self.add(
+            self.expand_dims(starts, 1),
+            self.expand_dims(self.arange(sequence_length, dtype="int32"), 0),
+        )
         return self.take(x, idx, axis=-1)
 
     def logdet(self, x: Tensor) -> Tensor:
@@ -136,7 +173,11 @@ class MathProtocol(abc.ABC):
 
     def cholesky_inverse(self, x: Tensor, upper: bool = False) -> Tensor:
         x = self._float(x)
-        full = self.matmul(self.swapaxes(x, -1, -2), x) if upper else self.matmul(x, self.swapaxes(x, -1, -2))
+        full = (
+            self.matmul(self.swapaxes(x, -1, -2), x)
+            if upper
+            else self.matmul(x, self.swapaxes(x, -1, -2))
+        )
         return self.inv(full)
 
     def pinv(self, x: Tensor, rcond: float | None = None) -> Tensor:
@@ -145,8 +186,15 @@ class MathProtocol(abc.ABC):
         m, n = self.shape(x)[-2:]
         rc = 10.0 * max(m, n) * float(_dt_eps(self.dtype(x))) if rcond is None else rcond
         cutoff = self.multiply(rc, self.max(s, axis=-1, keepdims=True))
-        s_inv = self.where(self.greater(s, cutoff), self.divide(1.0, self.where(self.greater(s, cutoff), s, self.ones_like(s))), self.zeros_like(s))
-        return self.matmul(self.multiply(self.swapaxes(vh, -1, -2), self.expand_dims(s_inv, -2)), self.swapaxes(u, -1, -2))
+        s_inv = self.where(
+            self.greater(s, cutoff),
+            self.divide(1.0, self.where(self.greater(s, cutoff), s, self.ones_like(s))),
+            self.zeros_like(s),
+        )
+        return self.matmul(
+            self.multiply(self.swapaxes(vh, -1, -2), self.expand_dims(s_inv, -2)),
+            self.swapaxes(u, -1, -2),
+        )
 
     def lstsq(self, a: Tensor, b: Tensor, rcond: float | None = None) -> Tensor:
         b = self._float(b)
@@ -159,12 +207,20 @@ class MathProtocol(abc.ABC):
         s = self.svd(x, compute_uv=False)
         m, n = self.shape(x)[-2:]
         if tol is None:
-            tol_t = self.multiply(self.max(s, axis=-1, keepdims=True), max(m, n) * float(_dt_eps(self.dtype(x))))
+            tol_t = self.multiply(
+                self.max(s, axis=-1, keepdims=True), max(m, n) * float(_dt_eps(self.dtype(x)))
+            )
         else:
             tol_t = tol
         return self.sum(self.cast(self.greater(s, tol_t), "int32"), axis=-1)
 
-    def norm(self, x: Tensor, ord: Any = None, axis: int | tuple[int, int] | None = None, keepdims: bool = False) -> Tensor:
+    def norm(
+        self,
+        x: Tensor,
+        ord: Any = None,
+        axis: int | tuple[int, int] | None = None,
+        keepdims: bool = False,
+    ) -> Tensor:
         x = self._float(x)
         ndim = len(self.shape(x))
         if axis is None:
@@ -181,9 +237,13 @@ class MathProtocol(abc.ABC):
             if ord == -math.inf:
                 return self.min(self.abs(x), axis=ax, keepdims=keepdims)
             if ord == 0:
-                return self.sum(self.cast(self.not_equal(x, 0), self.dtype(x)), axis=ax, keepdims=keepdims)
+                return self.sum(
+                    self.cast(self.not_equal(x, 0), self.dtype(x)), axis=ax, keepdims=keepdims
+                )
             p = float(ord)
-            return self.power(self.sum(self.power(self.abs(x), p), axis=ax, keepdims=keepdims), 1.0 / p)
+            return self.power(
+                self.sum(self.power(self.abs(x), p), axis=ax, keepdims=keepdims), 1.0 / p
+            )
         r, c = axis
         if ord in ("fro", "f"):
             return self.sqrt(self.sum(self.square(x), axis=axis, keepdims=keepdims))
@@ -198,7 +258,11 @@ class MathProtocol(abc.ABC):
         elif ord in (2, -2, "nuc"):
             moved = self.moveaxis(x, (r, c), (-2, -1))
             s = self.svd(moved, compute_uv=False)
-            val = self.max(s, axis=-1) if ord == 2 else (self.min(s, axis=-1) if ord == -2 else self.sum(s, axis=-1))
+            val = (
+                self.max(s, axis=-1)
+                if ord == 2
+                else (self.min(s, axis=-1) if ord == -2 else self.sum(s, axis=-1))
+            )
             if keepdims:
                 val = self.expand_dims(self.expand_dims(val, -1), -1)
                 val = self.moveaxis(val, (-2, -1), (r, c))
@@ -208,11 +272,24 @@ class MathProtocol(abc.ABC):
         return out if keepdims else self.squeeze(out, axis=(r, c))
 
     # --------------------------------------------------------------- image
-    def resize(self, images: Tensor, size: Sequence[int], interpolation: str = "bilinear", antialias: bool = False, crop_to_aspect_ratio: bool = False, pad_to_aspect_ratio: bool = False, fill_mode: str = "constant", fill_value: float = 0.0, data_format: str | None = None) -> Tensor:
+    def resize(
+        self,
+        images: Tensor,
+        size: Sequence[int],
+        interpolation: str = "bilinear",
+        antialias: bool = False,
+        crop_to_aspect_ratio: bool = False,
+        pad_to_aspect_ratio: bool = False,
+        fill_mode: str = "constant",
+        fill_value: float = 0.0,
+        data_format: str | None = None,
+    ) -> Tensor:
         """Resize 3-D or 4-D images with half-pixel centres (``bilinear`` or
         ``nearest``), like ``tf.image.resize`` without antialiasing."""
         if interpolation not in ("bilinear", "nearest"):
-            raise ValueError(f"Unsupported interpolation {interpolation!r}; kerasx supports 'bilinear' and 'nearest'.")
+            raise ValueError(
+                f"Unsupported interpolation {interpolation!r}; kerasx supports 'bilinear' and 'nearest'."
+            )
         data_format = _settings.standardize_data_format(data_format)
         images = self.convert_to_tensor(images)
         batched = len(self.shape(images)) == 4
@@ -259,4 +336,6 @@ class MathProtocol(abc.ABC):
 
 
 def _dt_eps(dtype: str) -> float:
-    return {"float16": 9.77e-4, "bfloat16": 7.81e-3, "float32": 1.19e-7, "float64": 2.22e-16}.get(dtype, 1.19e-7)
+    return {"float16": 9.77e-4, "bfloat16": 7.81e-3, "float32": 1.19e-7, "float64": 2.22e-16}.get(
+        dtype, 1.19e-7
+    )

@@ -88,7 +88,9 @@ class NNProtocol(abc.ABC):
 
     def elu(self, x: Tensor, alpha: float = 1.0) -> Tensor:
         x = self._float(x)
-        return self.where(self.greater(x, 0), x, self.multiply(alpha, self.expm1(self.minimum(x, 0))))
+        return self.where(
+            self.greater(x, 0), x, self.multiply(alpha, self.expm1(self.minimum(x, 0)))
+        )
 
     def selu(self, x: Tensor) -> Tensor:
         alpha, scale = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
@@ -96,7 +98,9 @@ class NNProtocol(abc.ABC):
 
     def celu(self, x: Tensor, alpha: float = 1.0) -> Tensor:
         x = self._float(x)
-        return self.add(self.relu(x), self.multiply(alpha, self.expm1(self.divide(self.minimum(x, 0), alpha))))
+        return self.add(
+            self.relu(x), self.multiply(alpha, self.expm1(self.divide(self.minimum(x, 0), alpha)))
+        )
 
     def gelu(self, x: Tensor, approximate: bool = True) -> Tensor:
         x = self._float(x)
@@ -104,7 +108,9 @@ class NNProtocol(abc.ABC):
             c = math.sqrt(2.0 / math.pi)
             inner = self.multiply(c, self.add(x, self.multiply(0.044715, self.power(x, 3))))
             return self.multiply(self.multiply(0.5, x), self.add(1.0, self.tanh(inner)))
-        return self.multiply(self.multiply(0.5, x), self.add(1.0, self.erf(self.divide(x, math.sqrt(2.0)))))
+        return self.multiply(
+            self.multiply(0.5, x), self.add(1.0, self.erf(self.divide(x, math.sqrt(2.0))))
+        )
 
     def glu(self, x: Tensor, axis: int = -1) -> Tensor:
         a, b = self.split(self._float(x), 2, axis=axis)
@@ -117,7 +123,11 @@ class NNProtocol(abc.ABC):
     def sparse_plus(self, x: Tensor) -> Tensor:
         x = self._float(x)
         mid = self.multiply(0.25, self.square(self.add(x, 1.0)))
-        return self.where(self.less_equal(x, -1.0), self.zeros_like(x), self.where(self.greater_equal(x, 1.0), x, mid))
+        return self.where(
+            self.less_equal(x, -1.0),
+            self.zeros_like(x),
+            self.where(self.greater_equal(x, 1.0), x, mid),
+        )
 
     def sparse_sigmoid(self, x: Tensor) -> Tensor:
         x = self._float(x)
@@ -135,7 +145,9 @@ class NNProtocol(abc.ABC):
     def log_softmax(self, x: Tensor, axis: int | Sequence[int] | None = -1) -> Tensor:
         x = self._float(x)
         shifted = self.subtract(x, self.stop_gradient(self.max(x, axis=axis, keepdims=True)))
-        return self.subtract(shifted, self.log(self.sum(self.exp(shifted), axis=axis, keepdims=True)))
+        return self.subtract(
+            shifted, self.log(self.sum(self.exp(shifted), axis=axis, keepdims=True))
+        )
 
     def sparsemax(self, x: Tensor, axis: int = -1) -> Tensor:
         x = self.moveaxis(self._float(x), axis, -1)
@@ -150,7 +162,14 @@ class NNProtocol(abc.ABC):
         return self.moveaxis(self.maximum(self.subtract(x, tau), 0.0), -1, axis)
 
     # ------------------------------------------------------------- encodings
-    def one_hot(self, x: Tensor, num_classes: int, axis: int = -1, dtype: str | None = None, sparse: bool = False) -> Tensor:
+    def one_hot(
+        self,
+        x: Tensor,
+        num_classes: int,
+        axis: int = -1,
+        dtype: str | None = None,
+        sparse: bool = False,
+    ) -> Tensor:
         x = self.convert_to_tensor(x)
         classes = self.arange(num_classes, dtype=self.dtype(x))
         out = self.cast(self.equal(self.expand_dims(x, -1), classes), _dt.standardize_dtype(dtype))
@@ -158,7 +177,15 @@ class NNProtocol(abc.ABC):
             out = self.moveaxis(out, -1, axis)
         return out
 
-    def multi_hot(self, inputs: Tensor, num_classes: int | None = None, axis: int = -1, dtype: str | None = None, sparse: bool = False, **kwargs: Any) -> Tensor:
+    def multi_hot(
+        self,
+        inputs: Tensor,
+        num_classes: int | None = None,
+        axis: int = -1,
+        dtype: str | None = None,
+        sparse: bool = False,
+        **kwargs: Any,
+    ) -> Tensor:
         num_classes = kwargs.pop("num_tokens", num_classes)
         x = self.convert_to_tensor(inputs)
         squeeze = len(self.shape(x)) <= 1
@@ -172,30 +199,82 @@ class NNProtocol(abc.ABC):
 
     # --------------------------------------------------------- convolutions
     @abc.abstractmethod
-    def conv(self, inputs: Tensor, kernel: Tensor, strides: IntOrTuple = 1, padding: str = "valid", data_format: str | None = None, dilation_rate: IntOrTuple = 1) -> Tensor:
+    def conv(
+        self,
+        inputs: Tensor,
+        kernel: Tensor,
+        strides: IntOrTuple = 1,
+        padding: str = "valid",
+        data_format: str | None = None,
+        dilation_rate: IntOrTuple = 1,
+    ) -> Tensor:
         """N-D convolution (1, 2 or 3 spatial dims); grouped when ``in_channels`` is a
         multiple of the kernel's input channels."""
 
     @abc.abstractmethod
-    def depthwise_conv(self, inputs: Tensor, kernel: Tensor, strides: IntOrTuple = 1, padding: str = "valid", data_format: str | None = None, dilation_rate: IntOrTuple = 1) -> Tensor:
+    def depthwise_conv(
+        self,
+        inputs: Tensor,
+        kernel: Tensor,
+        strides: IntOrTuple = 1,
+        padding: str = "valid",
+        data_format: str | None = None,
+        dilation_rate: IntOrTuple = 1,
+    ) -> Tensor:
         """Per-channel convolution; output channels = in_channels * multiplier."""
 
-    def separable_conv(self, inputs: Tensor, depthwise_kernel: Tensor, pointwise_kernel: Tensor, strides: IntOrTuple = 1, padding: str = "valid", data_format: str | None = None, dilation_rate: IntOrTuple = 1) -> Tensor:
-        depth = self.depthwise_conv(inputs, depthwise_kernel, strides, padding, data_format, dilation_rate)
+    def separable_conv(
+        self,
+        inputs: Tensor,
+        depthwise_kernel: Tensor,
+        pointwise_kernel: Tensor,
+        strides: IntOrTuple = 1,
+        padding: str = "valid",
+        data_format: str | None = None,
+        dilation_rate: IntOrTuple = 1,
+    ) -> Tensor:
+        depth = self.depthwise_conv(
+            inputs, depthwise_kernel, strides, padding, data_format, dilation_rate
+        )
         return self.conv(depth, pointwise_kernel, 1, "valid", data_format, 1)
 
     @abc.abstractmethod
-    def conv_transpose(self, inputs: Tensor, kernel: Tensor, strides: IntOrTuple = 1, padding: str = "valid", output_padding: IntOrTuple | None = None, data_format: str | None = None, dilation_rate: IntOrTuple = 1) -> Tensor:
+    def conv_transpose(
+        self,
+        inputs: Tensor,
+        kernel: Tensor,
+        strides: IntOrTuple = 1,
+        padding: str = "valid",
+        output_padding: IntOrTuple | None = None,
+        data_format: str | None = None,
+        dilation_rate: IntOrTuple = 1,
+    ) -> Tensor:
         """Transposed convolution with Keras' output length rule
         (``common.conv_utils.conv_transpose_output_length``)."""
 
     @abc.abstractmethod
-    def max_pool(self, inputs: Tensor, pool_size: IntOrTuple, strides: IntOrTuple | None = None, padding: str = "valid", data_format: str | None = None) -> Tensor: ...
+    def max_pool(
+        self,
+        inputs: Tensor,
+        pool_size: IntOrTuple,
+        strides: IntOrTuple | None = None,
+        padding: str = "valid",
+        data_format: str | None = None,
+    ) -> Tensor: ...
 
     @abc.abstractmethod
-    def average_pool(self, inputs: Tensor, pool_size: IntOrTuple, strides: IntOrTuple | None = None, padding: str = "valid", data_format: str | None = None) -> Tensor: ...
+    def average_pool(
+        self,
+        inputs: Tensor,
+        pool_size: IntOrTuple,
+        strides: IntOrTuple | None = None,
+        padding: str = "valid",
+        data_format: str | None = None,
+    ) -> Tensor: ...
 
-    def depth_to_space(self, x: Tensor, block_size: int, data_format: str = "channels_last") -> Tensor:
+    def depth_to_space(
+        self, x: Tensor, block_size: int, data_format: str = "channels_last"
+    ) -> Tensor:
         x = self.convert_to_tensor(x)
         if data_format == "channels_first":
             x = self.transpose(x, (0, 2, 3, 1))
@@ -206,7 +285,9 @@ class NNProtocol(abc.ABC):
         x = self.reshape(x, (b, h * bs, w * bs, c // (bs * bs)))
         return self.transpose(x, (0, 3, 1, 2)) if data_format == "channels_first" else x
 
-    def space_to_depth(self, x: Tensor, block_size: int, data_format: str = "channels_last") -> Tensor:
+    def space_to_depth(
+        self, x: Tensor, block_size: int, data_format: str = "channels_last"
+    ) -> Tensor:
         x = self.convert_to_tensor(x)
         if data_format == "channels_first":
             x = self.transpose(x, (0, 2, 3, 1))
@@ -218,21 +299,34 @@ class NNProtocol(abc.ABC):
         return self.transpose(x, (0, 3, 1, 2)) if data_format == "channels_first" else x
 
     # ----------------------------------------------------------- normalisation
-    def moments(self, x: Tensor, axes: Sequence[int], keepdims: bool = False, synchronized: bool = False) -> tuple[Tensor, Tensor]:
+    def moments(
+        self, x: Tensor, axes: Sequence[int], keepdims: bool = False, synchronized: bool = False
+    ) -> tuple[Tensor, Tensor]:
         x = self.convert_to_tensor(x)
         dtype = self.dtype(x)
         # Low-precision inputs are reduced in float32 to avoid overflow.
         work = self.cast(x, "float32") if dtype in ("float16", "bfloat16") else self._float(x)
         axes = tuple(axes) if not isinstance(axes, int) else (axes,)
         mean = self.mean(work, axis=axes, keepdims=True)
-        var = self.mean(self.square(self.subtract(work, self.stop_gradient(mean))), axis=axes, keepdims=True)
+        var = self.mean(
+            self.square(self.subtract(work, self.stop_gradient(mean))), axis=axes, keepdims=True
+        )
         if not keepdims:
             mean, var = self.squeeze(mean, axis=axes), self.squeeze(var, axis=axes)
         if dtype in ("float16", "bfloat16"):
             mean, var = self.cast(mean, dtype), self.cast(var, dtype)
         return mean, var
 
-    def batch_normalization(self, x: Tensor, mean: Tensor, variance: Tensor, axis: int, offset: Tensor | None = None, scale: Tensor | None = None, epsilon: float = 1e-3) -> Tensor:
+    def batch_normalization(
+        self,
+        x: Tensor,
+        mean: Tensor,
+        variance: Tensor,
+        axis: int,
+        offset: Tensor | None = None,
+        scale: Tensor | None = None,
+        epsilon: float = 1e-3,
+    ) -> Tensor:
         x = self.convert_to_tensor(x)
         ndim = len(self.shape(x))
         axis = axis + ndim if axis < 0 else axis
@@ -250,7 +344,15 @@ class NNProtocol(abc.ABC):
             out = self.add(out, shaped(offset))
         return out
 
-    def layer_normalization(self, x: Tensor, gamma: Tensor | None = None, beta: Tensor | None = None, axis: int | Sequence[int] = -1, epsilon: float | None = None, **kwargs: Any) -> Tensor:
+    def layer_normalization(
+        self,
+        x: Tensor,
+        gamma: Tensor | None = None,
+        beta: Tensor | None = None,
+        axis: int | Sequence[int] = -1,
+        epsilon: float | None = None,
+        **kwargs: Any,
+    ) -> Tensor:
         eps = 1e-3 if epsilon is None else epsilon
         x = self._float(x)
         axes = (axis,) if isinstance(axis, int) else tuple(axis)
@@ -262,14 +364,22 @@ class NNProtocol(abc.ABC):
             out = self.add(out, beta)
         return out
 
-    def rms_normalization(self, x: Tensor, scale: Tensor | None = None, axis: int | Sequence[int] = -1, epsilon: float | None = None) -> Tensor:
+    def rms_normalization(
+        self,
+        x: Tensor,
+        scale: Tensor | None = None,
+        axis: int | Sequence[int] = -1,
+        epsilon: float | None = None,
+    ) -> Tensor:
         eps = _settings.epsilon() if epsilon is None else epsilon
         x = self._float(x)
         ms = self.mean(self.square(x), axis=axis, keepdims=True)
         out = self.multiply(x, self.divide(1.0, self.sqrt(self.add(ms, eps))))
         return out if scale is None else self.multiply(out, scale)
 
-    def normalize(self, x: Tensor, axis: int = -1, order: int = 2, epsilon: float | None = None) -> Tensor:
+    def normalize(
+        self, x: Tensor, axis: int = -1, order: int = 2, epsilon: float | None = None
+    ) -> Tensor:
         eps = _settings.epsilon() if epsilon is None else epsilon
         x = self._float(x)
         if order == 2:
@@ -279,7 +389,9 @@ class NNProtocol(abc.ABC):
         return self.divide(x, self.maximum(self.power(n, 1.0 / order), eps))
 
     # -------------------------------------------------------------- losses
-    def binary_crossentropy(self, target: Tensor, output: Tensor, from_logits: bool = False) -> Tensor:
+    def binary_crossentropy(
+        self, target: Tensor, output: Tensor, from_logits: bool = False
+    ) -> Tensor:
         output = self._float(output)
         target = self.cast(target, self.dtype(output))
         self._check_same_shape("binary_crossentropy", target, output)
@@ -291,9 +403,16 @@ class NNProtocol(abc.ABC):
             )
         eps = _settings.epsilon()
         p = self.clip(output, eps, 1.0 - eps)
-        return self.negative(self.add(self.multiply(target, self.log(p)), self.multiply(self.subtract(1.0, target), self.log(self.subtract(1.0, p)))))
+        return self.negative(
+            self.add(
+                self.multiply(target, self.log(p)),
+                self.multiply(self.subtract(1.0, target), self.log(self.subtract(1.0, p))),
+            )
+        )
 
-    def categorical_crossentropy(self, target: Tensor, output: Tensor, from_logits: bool = False, axis: int = -1) -> Tensor:
+    def categorical_crossentropy(
+        self, target: Tensor, output: Tensor, from_logits: bool = False, axis: int = -1
+    ) -> Tensor:
         output = self._float(output)
         target = self.cast(target, self.dtype(output))
         self._check_same_shape("categorical_crossentropy", target, output)
@@ -305,7 +424,9 @@ class NNProtocol(abc.ABC):
             logp = self.log(self.clip(probs, eps, 1.0 - eps))
         return self.negative(self.sum(self.multiply(target, logp), axis=axis))
 
-    def sparse_categorical_crossentropy(self, target: Tensor, output: Tensor, from_logits: bool = False, axis: int = -1) -> Tensor:
+    def sparse_categorical_crossentropy(
+        self, target: Tensor, output: Tensor, from_logits: bool = False, axis: int = -1
+    ) -> Tensor:
         output = self._float(output)
         target = self.convert_to_tensor(target)
         if len(self.shape(target)) == len(self.shape(output)) and self.shape(target)[-1] == 1:
@@ -331,7 +452,18 @@ class NNProtocol(abc.ABC):
         return self.subtract(20.0 * math.log10(max_val), self.multiply(10.0, self.log10(mse)))
 
     # ----------------------------------------------------------- attention
-    def dot_product_attention(self, query: Tensor, key: Tensor, value: Tensor, bias: Tensor | None = None, mask: Tensor | None = None, scale: float | None = None, is_causal: bool = False, flash_attention: bool | None = None, attn_logits_soft_cap: float | None = None) -> Tensor:
+    def dot_product_attention(
+        self,
+        query: Tensor,
+        key: Tensor,
+        value: Tensor,
+        bias: Tensor | None = None,
+        mask: Tensor | None = None,
+        scale: float | None = None,
+        is_causal: bool = False,
+        flash_attention: bool | None = None,
+        attn_logits_soft_cap: float | None = None,
+    ) -> Tensor:
         """Scaled dot-product attention over ``(batch, seq, heads, dim)`` tensors."""
         q, k, v = self._float(query), self._float(key), self._float(value)
         d = self.shape(q)[-1]
@@ -339,7 +471,9 @@ class NNProtocol(abc.ABC):
         # (B, T, N, H) x (B, S, N, H) -> (B, N, T, S)
         logits = self.multiply(self.einsum("btnh,bsnh->bnts", q, k), scale)
         if attn_logits_soft_cap is not None:
-            logits = self.multiply(self.tanh(self.divide(logits, attn_logits_soft_cap)), attn_logits_soft_cap)
+            logits = self.multiply(
+                self.tanh(self.divide(logits, attn_logits_soft_cap)), attn_logits_soft_cap
+            )
         if bias is not None:
             logits = self.add(logits, bias)
         neg = -0.7 * 3.4028234663852886e38 if self.dtype(logits) == "float32" else -3e4
@@ -355,7 +489,9 @@ class NNProtocol(abc.ABC):
     # ------------------------------------------------------------- helpers
     def _check_same_shape(self, op: str, target: Tensor, output: Tensor) -> None:
         ts, os_ = self.shape(target), self.shape(output)
-        if len(ts) != len(os_) or any(a is not None and b is not None and a != b for a, b in zip(ts, os_)):
+        if len(ts) != len(os_) or any(
+            a is not None and b is not None and a != b for a, b in zip(ts, os_)
+        ):
             raise ValueError(
                 f"Arguments `target` and `output` of `{op}` must have the same shape. "
                 f"Received: target.shape={ts}, output.shape={os_}"

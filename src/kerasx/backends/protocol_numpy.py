@@ -32,7 +32,9 @@ class NumpyProtocol(abc.ABC):
 
     # ------------------------------------------------------------ creation
     @abc.abstractmethod
-    def arange(self, start: Any, stop: Any = None, step: Any = None, dtype: str | None = None) -> Tensor:
+    def arange(
+        self, start: Any, stop: Any = None, step: Any = None, dtype: str | None = None
+    ) -> Tensor:
         """Evenly spaced values in ``[start, stop)``; int dtype for int arguments."""
 
     @abc.abstractmethod
@@ -75,14 +77,40 @@ class NumpyProtocol(abc.ABC):
         return self.cast(self.greater_equal(self.add(rows, k), cols), _dt.standardize_dtype(dtype))
 
     @abc.abstractmethod
-    def linspace(self, start: Any, stop: Any, num: int = 50, endpoint: bool = True, retstep: bool = False, dtype: str | None = None, axis: int = 0) -> Tensor:
+    def linspace(
+        self,
+        start: Any,
+        stop: Any,
+        num: int = 50,
+        endpoint: bool = True,
+        retstep: bool = False,
+        dtype: str | None = None,
+        axis: int = 0,
+    ) -> Tensor:
         """``num`` evenly spaced samples over ``[start, stop]``."""
 
-    def logspace(self, start: Any, stop: Any, num: int = 50, endpoint: bool = True, base: float = 10, dtype: str | None = None, axis: int = 0) -> Tensor:
+    def logspace(
+        self,
+        start: Any,
+        stop: Any,
+        num: int = 50,
+        endpoint: bool = True,
+        base: float = 10,
+        dtype: str | None = None,
+        axis: int = 0,
+    ) -> Tensor:
         exps = self.linspace(start, stop, num, endpoint=endpoint, dtype="float32", axis=axis)
         return self.cast(self.power(float(base), exps), _dt.standardize_dtype(dtype))
 
-    def geomspace(self, start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype: str | None = None, axis: int = 0) -> Tensor:
+    def geomspace(
+        self,
+        start: Any,
+        stop: Any,
+        num: int = 50,
+        endpoint: bool = True,
+        dtype: str | None = None,
+        axis: int = 0,
+    ) -> Tensor:
         lo, hi = self.log10(self.cast(start, "float32")), self.log10(self.cast(stop, "float32"))
         return self.logspace(lo, hi, num, endpoint=endpoint, dtype=dtype, axis=axis)
 
@@ -90,7 +118,11 @@ class NumpyProtocol(abc.ABC):
         return self.convert_to_tensor(x, dtype=dtype)
 
     def copy(self, x: Tensor) -> Tensor:
-        return self.add(self.zeros_like(x), x) if self.dtype(self.convert_to_tensor(x)) != "bool" else self.logical_or(x, False)
+        return (
+            self.add(self.zeros_like(x), x)
+            if self.dtype(self.convert_to_tensor(x)) != "bool"
+            else self.logical_or(x, False)
+        )
 
     def meshgrid(self, *x: Tensor, indexing: str = "xy") -> list[Tensor]:
         xs = [self.reshape(t, (-1,)) for t in x]
@@ -128,7 +160,10 @@ class NumpyProtocol(abc.ABC):
         x = self.convert_to_tensor(x)
         if _dt.is_float(self.dtype(x)):
             # -0.0 has its sign bit set: 1/-0.0 is -inf.
-            return self.logical_or(self.less(x, 0), self.logical_and(self.equal(x, 0), self.less(self.divide(1.0, x), 0)))
+            return self.logical_or(
+                self.less(x, 0),
+                self.logical_and(self.equal(x, 0), self.less(self.divide(1.0, x), 0)),
+            )
         return self.less(x, 0)
 
     @abc.abstractmethod
@@ -253,7 +288,9 @@ class NumpyProtocol(abc.ABC):
             return self.equal(self.imag(x), 0)
         return self.ones_like(x, dtype="bool")
 
-    def nan_to_num(self, x: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
+    def nan_to_num(
+        self, x: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None
+    ) -> Tensor:
         x = self.convert_to_tensor(x)
         dtype = self.dtype(x)
         if not _dt.is_float(dtype):
@@ -322,7 +359,9 @@ class NumpyProtocol(abc.ABC):
         """Remainder with the sign of the dividend (C ``fmod``)."""
         r = self.mod(x1, x2)
         x1 = self.convert_to_tensor(x1)
-        fix = self.logical_and(self.not_equal(r, 0), self.not_equal(self.less(r, 0), self.less(x1, 0)))
+        fix = self.logical_and(
+            self.not_equal(r, 0), self.not_equal(self.less(r, 0), self.less(x1, 0))
+        )
         return self.where(fix, self.subtract(r, x2), r)
 
     @abc.abstractmethod
@@ -337,12 +376,20 @@ class NumpyProtocol(abc.ABC):
     def fmax(self, x1: Tensor, x2: Tensor) -> Tensor:
         x1, x2 = self.convert_to_tensor(x1), self.convert_to_tensor(x2)
         m = self.maximum(x1, x2)
-        return self.where(self.isnan(x1), x2, self.where(self.isnan(x2), x1, m)) if _dt.is_float(self.dtype(m)) else m
+        return (
+            self.where(self.isnan(x1), x2, self.where(self.isnan(x2), x1, m))
+            if _dt.is_float(self.dtype(m))
+            else m
+        )
 
     def fmin(self, x1: Tensor, x2: Tensor) -> Tensor:
         x1, x2 = self.convert_to_tensor(x1), self.convert_to_tensor(x2)
         m = self.minimum(x1, x2)
-        return self.where(self.isnan(x1), x2, self.where(self.isnan(x2), x1, m)) if _dt.is_float(self.dtype(m)) else m
+        return (
+            self.where(self.isnan(x1), x2, self.where(self.isnan(x2), x1, m))
+            if _dt.is_float(self.dtype(m))
+            else m
+        )
 
     @abc.abstractmethod
     def arctan2(self, x1: Tensor, x2: Tensor) -> Tensor: ...
@@ -358,14 +405,23 @@ class NumpyProtocol(abc.ABC):
 
     def logaddexp2(self, x1: Tensor, x2: Tensor) -> Tensor:
         ln2 = math.log(2.0)
-        return self.divide(self.logaddexp(self.multiply(self._float(x1), ln2), self.multiply(self._float(x2), ln2)), ln2)
+        return self.divide(
+            self.logaddexp(
+                self.multiply(self._float(x1), ln2), self.multiply(self._float(x2), ln2)
+            ),
+            ln2,
+        )
 
     def ldexp(self, x1: Tensor, x2: Tensor) -> Tensor:
         return self.multiply(self._float(x1), self.power(2.0, self.cast(x2, "float32")))
 
     def heaviside(self, x1: Tensor, x2: Tensor) -> Tensor:
         x1 = self._float(x1)
-        return self.where(self.less(x1, 0), self.zeros_like(x1), self.where(self.greater(x1, 0), self.ones_like(x1), self.cast(x2, self.dtype(x1))))
+        return self.where(
+            self.less(x1, 0),
+            self.zeros_like(x1),
+            self.where(self.greater(x1, 0), self.ones_like(x1), self.cast(x2, self.dtype(x1))),
+        )
 
     def gcd(self, x1: Tensor, x2: Tensor) -> Tensor:
         a, b = self.abs(self.convert_to_tensor(x1)), self.abs(self.convert_to_tensor(x2))
@@ -376,7 +432,10 @@ class NumpyProtocol(abc.ABC):
 
         def body(a, b):
             safe = self.where(self.equal(b, 0), self.ones_like(b), b)
-            return (self.where(self.equal(b, 0), a, b), self.where(self.equal(b, 0), b, self.mod(a, safe)))
+            return (
+                self.where(self.equal(b, 0), a, b),
+                self.where(self.equal(b, 0), b, self.mod(a, safe)),
+            )
 
         return self.while_loop(cond, body, (a, b))[0]
 
@@ -403,15 +462,31 @@ class NumpyProtocol(abc.ABC):
     @abc.abstractmethod
     def greater_equal(self, x1: Tensor, x2: Tensor) -> Tensor: ...
 
-    def isclose(self, x1: Tensor, x2: Tensor, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> Tensor:
+    def isclose(
+        self,
+        x1: Tensor,
+        x2: Tensor,
+        rtol: float = 1e-5,
+        atol: float = 1e-8,
+        equal_nan: bool = False,
+    ) -> Tensor:
         x1, x2 = self._float(x1), self._float(x2)
-        close = self.less_equal(self.abs(self.subtract(x1, x2)), self.add(atol, self.multiply(rtol, self.abs(x2))))
+        close = self.less_equal(
+            self.abs(self.subtract(x1, x2)), self.add(atol, self.multiply(rtol, self.abs(x2)))
+        )
         close = self.logical_or(close, self.equal(x1, x2))
         if equal_nan:
             close = self.logical_or(close, self.logical_and(self.isnan(x1), self.isnan(x2)))
         return close
 
-    def allclose(self, x1: Tensor, x2: Tensor, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> Tensor:
+    def allclose(
+        self,
+        x1: Tensor,
+        x2: Tensor,
+        rtol: float = 1e-5,
+        atol: float = 1e-8,
+        equal_nan: bool = False,
+    ) -> Tensor:
         return self.all(self.isclose(x1, x2, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
     @abc.abstractmethod
@@ -454,7 +529,9 @@ class NumpyProtocol(abc.ABC):
         """Select from ``x1`` where ``condition`` else ``x2`` (promoted); with only the
         condition, return :meth:`nonzero`."""
 
-    def select(self, condlist: Sequence[Tensor], choicelist: Sequence[Tensor], default: Any = 0) -> Tensor:
+    def select(
+        self, condlist: Sequence[Tensor], choicelist: Sequence[Tensor], default: Any = 0
+    ) -> Tensor:
         out = self.convert_to_tensor(default) if not self.is_tensor(default) else default
         for cond, choice in reversed(list(zip(condlist, choicelist))):
             out = self.where(cond, choice, out)
@@ -465,17 +542,23 @@ class NumpyProtocol(abc.ABC):
     def sum(self, x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor: ...
 
     @abc.abstractmethod
-    def prod(self, x: Tensor, axis: Axis = None, keepdims: bool = False, dtype: str | None = None) -> Tensor: ...
+    def prod(
+        self, x: Tensor, axis: Axis = None, keepdims: bool = False, dtype: str | None = None
+    ) -> Tensor: ...
 
     @abc.abstractmethod
     def mean(self, x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Mean; int and bool inputs give ``floatx()``."""
 
     @abc.abstractmethod
-    def max(self, x: Tensor, axis: Axis = None, keepdims: bool = False, initial: Any = None) -> Tensor: ...
+    def max(
+        self, x: Tensor, axis: Axis = None, keepdims: bool = False, initial: Any = None
+    ) -> Tensor: ...
 
     @abc.abstractmethod
-    def min(self, x: Tensor, axis: Axis = None, keepdims: bool = False, initial: Any = None) -> Tensor: ...
+    def min(
+        self, x: Tensor, axis: Axis = None, keepdims: bool = False, initial: Any = None
+    ) -> Tensor: ...
 
     def amax(self, x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
         return self.max(x, axis=axis, keepdims=keepdims)
@@ -484,7 +567,9 @@ class NumpyProtocol(abc.ABC):
         return self.min(x, axis=axis, keepdims=keepdims)
 
     def ptp(self, x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        return self.subtract(self.max(x, axis=axis, keepdims=keepdims), self.min(x, axis=axis, keepdims=keepdims))
+        return self.subtract(
+            self.max(x, axis=axis, keepdims=keepdims), self.min(x, axis=axis, keepdims=keepdims)
+        )
 
     @abc.abstractmethod
     def all(self, x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor: ...
@@ -509,7 +594,9 @@ class NumpyProtocol(abc.ABC):
             view[axis] = -1
             weights = self.reshape(weights, view)
         weights = self.broadcast_to(weights, self.shape(x))
-        return self.divide(self.sum(self.multiply(x, weights), axis=axis), self.sum(weights, axis=axis))
+        return self.divide(
+            self.sum(self.multiply(x, weights), axis=axis), self.sum(weights, axis=axis)
+        )
 
     def count_nonzero(self, x: Tensor, axis: Axis = None) -> Tensor:
         return self.sum(self.cast(self.not_equal(x, 0), "int32"), axis=axis)
@@ -531,10 +618,16 @@ class NumpyProtocol(abc.ABC):
     def median(self, x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
         return self.quantile(x, 0.5, axis=axis, keepdims=keepdims)
 
-    def quantile(self, x: Tensor, q: Any, axis: Axis = None, method: str = "linear", keepdims: bool = False) -> Tensor:
+    def quantile(
+        self, x: Tensor, q: Any, axis: Axis = None, method: str = "linear", keepdims: bool = False
+    ) -> Tensor:
         x = self._float(x)
         ndim = len(self.shape(x))
-        axes = tuple(range(ndim)) if axis is None else ((axis,) if isinstance(axis, int) else tuple(axis))
+        axes = (
+            tuple(range(ndim))
+            if axis is None
+            else ((axis,) if isinstance(axis, int) else tuple(axis))
+        )
         axes = tuple(sorted(_norm_axis(a, ndim) for a in axes))
         rest = [a for a in range(ndim) if a not in axes]
         xt = self.transpose(x, rest + list(axes))
@@ -554,13 +647,23 @@ class NumpyProtocol(abc.ABC):
             lo, hi = self.floor(pos), self.ceil(pos)
         frac = self.subtract(pos, lo)
         ilo, ihi = self.cast(lo, "int32"), self.cast(hi, "int32")
-        vlo = self.moveaxis(self.take(xs, ilo, axis=-1), -1, 0) if len(self.shape(q_t)) else self.take(xs, ilo, axis=-1)
-        vhi = self.moveaxis(self.take(xs, ihi, axis=-1), -1, 0) if len(self.shape(q_t)) else self.take(xs, ihi, axis=-1)
+        vlo = (
+            self.moveaxis(self.take(xs, ilo, axis=-1), -1, 0)
+            if len(self.shape(q_t))
+            else self.take(xs, ilo, axis=-1)
+        )
+        vhi = (
+            self.moveaxis(self.take(xs, ihi, axis=-1), -1, 0)
+            if len(self.shape(q_t))
+            else self.take(xs, ihi, axis=-1)
+        )
         if method == "midpoint":
             out = self.multiply(self.add(vlo, vhi), 0.5)
         elif method == "linear":
             f = self.reshape(frac, (-1,) + (1,) * len(kept)) if len(self.shape(q_t)) else frac
-            out = self.add(vlo, self.multiply(self.subtract(vhi, vlo), self.cast(f, self.dtype(vlo))))
+            out = self.add(
+                vlo, self.multiply(self.subtract(vhi, vlo), self.cast(f, self.dtype(vlo)))
+            )
         else:
             out = vlo
         if keepdims:
@@ -569,8 +672,12 @@ class NumpyProtocol(abc.ABC):
                 out = self.expand_dims(out, a + lead)
         return out
 
-    def percentile(self, x: Tensor, q: Any, axis: Axis = None, method: str = "linear", keepdims: bool = False) -> Tensor:
-        return self.quantile(x, self.divide(self._float(q), 100.0), axis=axis, method=method, keepdims=keepdims)
+    def percentile(
+        self, x: Tensor, q: Any, axis: Axis = None, method: str = "linear", keepdims: bool = False
+    ) -> Tensor:
+        return self.quantile(
+            x, self.divide(self._float(q), 100.0), axis=axis, method=method, keepdims=keepdims
+        )
 
     # NaN-ignoring reductions: replace NaNs with the reduction's neutral element.
     def nansum(self, x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
@@ -581,7 +688,9 @@ class NumpyProtocol(abc.ABC):
 
     def nanmean(self, x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
         x = self._float(x)
-        cnt = self.sum(self.cast(self.logical_not(self.isnan(x)), self.dtype(x)), axis=axis, keepdims=keepdims)
+        cnt = self.sum(
+            self.cast(self.logical_not(self.isnan(x)), self.dtype(x)), axis=axis, keepdims=keepdims
+        )
         return self.divide(self.nansum(x, axis=axis, keepdims=keepdims), cnt)
 
     def nanvar(self, x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
@@ -595,12 +704,20 @@ class NumpyProtocol(abc.ABC):
     def nanmax(self, x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
         x = self.convert_to_tensor(x)
         out = self.max(self._nan_fill(x, -math.inf), axis=axis, keepdims=keepdims)
-        return self.where(self.all(self.isnan(x), axis=axis, keepdims=keepdims), math.nan, out) if _dt.is_float(self.dtype(x)) else out
+        return (
+            self.where(self.all(self.isnan(x), axis=axis, keepdims=keepdims), math.nan, out)
+            if _dt.is_float(self.dtype(x))
+            else out
+        )
 
     def nanmin(self, x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
         x = self.convert_to_tensor(x)
         out = self.min(self._nan_fill(x, math.inf), axis=axis, keepdims=keepdims)
-        return self.where(self.all(self.isnan(x), axis=axis, keepdims=keepdims), math.nan, out) if _dt.is_float(self.dtype(x)) else out
+        return (
+            self.where(self.all(self.isnan(x), axis=axis, keepdims=keepdims), math.nan, out)
+            if _dt.is_float(self.dtype(x))
+            else out
+        )
 
     def nanargmax(self, x: Tensor, axis: int | None = None, keepdims: bool = False) -> Tensor:
         return self.argmax(self._nan_fill(x, -math.inf), axis=axis, keepdims=keepdims)
@@ -631,7 +748,9 @@ class NumpyProtocol(abc.ABC):
         perm[a], perm[b] = perm[b], perm[a]
         return self.transpose(x, perm)
 
-    def moveaxis(self, x: Tensor, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
+    def moveaxis(
+        self, x: Tensor, source: int | Sequence[int], destination: int | Sequence[int]
+    ) -> Tensor:
         x = self.convert_to_tensor(x)
         ndim = len(self.shape(x))
         src = [source] if isinstance(source, int) else list(source)
@@ -669,7 +788,9 @@ class NumpyProtocol(abc.ABC):
 
     def vstack(self, xs: Sequence[Tensor]) -> Tensor:
         xs = [self.convert_to_tensor(t) for t in xs]
-        return self.concatenate([self.reshape(t, (1, -1)) if len(self.shape(t)) == 1 else t for t in xs], axis=0)
+        return self.concatenate(
+            [self.reshape(t, (1, -1)) if len(self.shape(t)) == 1 else t for t in xs], axis=0
+        )
 
     def dstack(self, xs: Sequence[Tensor]) -> Tensor:
         out = []
@@ -684,10 +805,14 @@ class NumpyProtocol(abc.ABC):
         return self.concatenate(out, axis=2)
 
     @abc.abstractmethod
-    def split(self, x: Tensor, indices_or_sections: int | Sequence[int], axis: int = 0) -> list[Tensor]:
+    def split(
+        self, x: Tensor, indices_or_sections: int | Sequence[int], axis: int = 0
+    ) -> list[Tensor]:
         """Equal sections (an int that divides the axis) or split points."""
 
-    def array_split(self, x: Tensor, indices_or_sections: int | Sequence[int], axis: int = 0) -> list[Tensor]:
+    def array_split(
+        self, x: Tensor, indices_or_sections: int | Sequence[int], axis: int = 0
+    ) -> list[Tensor]:
         if isinstance(indices_or_sections, int):
             n = self.shape(x)[axis]
             k = indices_or_sections
@@ -712,7 +837,9 @@ class NumpyProtocol(abc.ABC):
     def tile(self, x: Tensor, repeats: Sequence[int] | int) -> Tensor: ...
 
     @abc.abstractmethod
-    def repeat(self, x: Tensor, repeats: int | Sequence[int], axis: int | None = None) -> Tensor: ...
+    def repeat(
+        self, x: Tensor, repeats: int | Sequence[int], axis: int | None = None
+    ) -> Tensor: ...
 
     @abc.abstractmethod
     def flip(self, x: Tensor, axis: Axis = None) -> Tensor: ...
@@ -738,7 +865,9 @@ class NumpyProtocol(abc.ABC):
     def roll(self, x: Tensor, shift: int | Sequence[int], axis: Axis = None) -> Tensor: ...
 
     @abc.abstractmethod
-    def pad(self, x: Tensor, pad_width: Any, mode: str = "constant", constant_values: Any = None) -> Tensor:
+    def pad(
+        self, x: Tensor, pad_width: Any, mode: str = "constant", constant_values: Any = None
+    ) -> Tensor:
         """NumPy-style pad; modes ``constant``, ``reflect`` and ``symmetric`` at least."""
 
     def ndim(self, x: Tensor) -> int:
@@ -766,7 +895,9 @@ class NumpyProtocol(abc.ABC):
         return self.argsort(x, axis=axis)
 
     @abc.abstractmethod
-    def searchsorted(self, sorted_sequence: Tensor, values: Tensor, side: str = "left") -> Tensor: ...
+    def searchsorted(
+        self, sorted_sequence: Tensor, values: Tensor, side: str = "left"
+    ) -> Tensor: ...
 
     def digitize(self, x: Tensor, bins: Tensor) -> Tensor:
         return self.searchsorted(bins, x, side="right")
@@ -776,7 +907,9 @@ class NumpyProtocol(abc.ABC):
         """Indices of non-zero entries, one int tensor per axis (eager only)."""
 
     @abc.abstractmethod
-    def bincount(self, x: Tensor, weights: Tensor | None = None, minlength: int = 0, sparse: bool = False) -> Tensor:
+    def bincount(
+        self, x: Tensor, weights: Tensor | None = None, minlength: int = 0, sparse: bool = False
+    ) -> Tensor:
         """Counts of each non-negative int in a 1-D (or, batched, 2-D) ``x``."""
 
     def unravel_index(self, indices: Tensor, shape: Sequence[int]) -> tuple[Tensor, ...]:
@@ -787,7 +920,9 @@ class NumpyProtocol(abc.ABC):
             rem = self.floor_divide(rem, dim)
         return tuple(reversed(out))
 
-    def isin(self, x1: Tensor, x2: Tensor, assume_unique: bool = False, invert: bool = False) -> Tensor:
+    def isin(
+        self, x1: Tensor, x2: Tensor, assume_unique: bool = False, invert: bool = False
+    ) -> Tensor:
         x1 = self.convert_to_tensor(x1)
         flat2 = self.reshape(x2, (-1,))
         hit = self.any(self.equal(self.expand_dims(x1, -1), flat2), axis=-1)
@@ -846,7 +981,11 @@ class NumpyProtocol(abc.ABC):
         if n1 == 0 or n2 == 0:
             return self.multiply(x1, x2)
         if n2 == 1 or n1 == 1 or n2 == 2:
-            return self.matmul(x1, x2) if n1 >= 1 and n2 <= 2 else self.tensordot(x1, x2, axes=[[n1 - 1], [n2 - 2]])
+            return (
+                self.matmul(x1, x2)
+                if n1 >= 1 and n2 <= 2
+                else self.tensordot(x1, x2, axes=[[n1 - 1], [n2 - 2]])
+            )
         return self.tensordot(x1, x2, axes=[[n1 - 1], [n2 - 2]])
 
     def vdot(self, x1: Tensor, x2: Tensor) -> Tensor:
@@ -859,7 +998,9 @@ class NumpyProtocol(abc.ABC):
         return self.tensordot(x1, x2, axes=[[-1], [-1]])
 
     def outer(self, x1: Tensor, x2: Tensor) -> Tensor:
-        return self.multiply(self.expand_dims(self.ravel(x1), 1), self.expand_dims(self.ravel(x2), 0))
+        return self.multiply(
+            self.expand_dims(self.ravel(x1), 1), self.expand_dims(self.ravel(x2), 0)
+        )
 
     def kron(self, x1: Tensor, x2: Tensor) -> Tensor:
         x1, x2 = self.convert_to_tensor(x1), self.convert_to_tensor(x2)
@@ -874,7 +1015,15 @@ class NumpyProtocol(abc.ABC):
         out = self.multiply(self.reshape(a, a_view), self.reshape(b, b_view))
         return self.reshape(out, [d1 * d2 for d1, d2 in zip(s1, s2)])
 
-    def cross(self, x1: Tensor, x2: Tensor, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: int | None = None) -> Tensor:
+    def cross(
+        self,
+        x1: Tensor,
+        x2: Tensor,
+        axisa: int = -1,
+        axisb: int = -1,
+        axisc: int = -1,
+        axis: int | None = None,
+    ) -> Tensor:
         if axis is not None:
             axisa = axisb = axisc = axis
         a, b = self.moveaxis(x1, axisa, -1), self.moveaxis(x2, axisb, -1)
@@ -885,11 +1034,14 @@ class NumpyProtocol(abc.ABC):
             b = self.pad(b, [(0, 0)] * (len(self.shape(b)) - 1) + [(0, 1)])
         a0, a1, a2 = (self.take(a, i, axis=-1) for i in range(3))
         b0, b1, b2 = (self.take(b, i, axis=-1) for i in range(3))
-        c = self.stack([
-            self.subtract(self.multiply(a1, b2), self.multiply(a2, b1)),
-            self.subtract(self.multiply(a2, b0), self.multiply(a0, b2)),
-            self.subtract(self.multiply(a0, b1), self.multiply(a1, b0)),
-        ], axis=-1)
+        c = self.stack(
+            [
+                self.subtract(self.multiply(a1, b2), self.multiply(a2, b1)),
+                self.subtract(self.multiply(a2, b0), self.multiply(a0, b2)),
+                self.subtract(self.multiply(a0, b1), self.multiply(a1, b0)),
+            ],
+            axis=-1,
+        )
         return self.moveaxis(c, -1, axisc)
 
     def vander(self, x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:
@@ -898,9 +1050,13 @@ class NumpyProtocol(abc.ABC):
         powers = self.arange(n, dtype="int32")
         if not increasing:
             powers = self.flip(powers)
-        return self.power(self.expand_dims(x, 1), self.cast(self.expand_dims(powers, 0), self.dtype(x)))
+        return self.power(
+            self.expand_dims(x, 1), self.cast(self.expand_dims(powers, 0), self.dtype(x))
+        )
 
-    def trapezoid(self, y: Tensor, x: Tensor | None = None, dx: float = 1.0, axis: int = -1) -> Tensor:
+    def trapezoid(
+        self, y: Tensor, x: Tensor | None = None, dx: float = 1.0, axis: int = -1
+    ) -> Tensor:
         y = self._float(y)
         n = self.shape(y)[axis]
         left = self.take(y, self.arange(0, n - 1), axis=axis)
@@ -918,7 +1074,10 @@ class NumpyProtocol(abc.ABC):
         a = self.convert_to_tensor(a)
         for _ in range(n):
             k = self.shape(a)[axis]
-            a = self.subtract(self.take(a, self.arange(1, k), axis=axis), self.take(a, self.arange(0, k - 1), axis=axis))
+            a = self.subtract(
+                self.take(a, self.arange(1, k), axis=axis),
+                self.take(a, self.arange(0, k - 1), axis=axis),
+            )
         return a
 
     def correlate(self, x1: Tensor, x2: Tensor, mode: str = "valid") -> Tensor:
@@ -950,7 +1109,12 @@ class NumpyProtocol(abc.ABC):
         k = self.arange(n, dtype="float32")
         out = self.full((n,), terms[0], "float32")
         for j, c in enumerate(terms[1:], start=1):
-            out = self.add(out, self.multiply(c * (-1) ** j, self.cos(self.multiply(k, 2.0 * math.pi * j / (n - 1)))))
+            out = self.add(
+                out,
+                self.multiply(
+                    c * (-1) ** j, self.cos(self.multiply(k, 2.0 * math.pi * j / (n - 1)))
+                ),
+            )
         return out
 
     def hamming(self, x: int) -> Tensor:
@@ -980,8 +1144,16 @@ class NumpyProtocol(abc.ABC):
 
     def _promote_pair(self, x1: Any, x2: Any) -> tuple[Tensor, Tensor]:
         """Convert two operands to tensors of their promoted dtype (scalars weak)."""
-        d1 = x1 if isinstance(x1, (bool, int, float, complex)) else self.dtype(self.convert_to_tensor(x1))
-        d2 = x2 if isinstance(x2, (bool, int, float, complex)) else self.dtype(self.convert_to_tensor(x2))
+        d1 = (
+            x1
+            if isinstance(x1, (bool, int, float, complex))
+            else self.dtype(self.convert_to_tensor(x1))
+        )
+        d2 = (
+            x2
+            if isinstance(x2, (bool, int, float, complex))
+            else self.dtype(self.convert_to_tensor(x2))
+        )
         dtype = _dt.result_type(d1, d2)
         return self.convert_to_tensor(x1, dtype), self.convert_to_tensor(x2, dtype)
 

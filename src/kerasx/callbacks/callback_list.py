@@ -26,7 +26,14 @@ _BATCH_HOOKS = (
 class CallbackList(Callback):
     """Container calling each hook on every callback in order."""
 
-    def __init__(self, callbacks: Sequence[Callback] | None = None, add_history: bool = False, add_progbar: bool = False, model: Any = None, **params: Any) -> None:
+    def __init__(
+        self,
+        callbacks: Sequence[Callback] | None = None,
+        add_history: bool = False,
+        add_progbar: bool = False,
+        model: Any = None,
+        **params: Any,
+    ) -> None:
         super().__init__()
         from kerasx.callbacks.history import History
         from kerasx.callbacks.progbar_logger import ProgbarLogger
@@ -41,7 +48,11 @@ class CallbackList(Callback):
         if params:
             self.set_params(params)
         self._batch_users = {
-            hook: [c for c in self.callbacks if _overrides(c, hook) or _overrides(c, hook.replace("train_", ""))]
+            hook: [
+                c
+                for c in self.callbacks
+                if _overrides(c, hook) or _overrides(c, hook.replace("train_", ""))
+            ]
             for hook in _BATCH_HOOKS
         }
 

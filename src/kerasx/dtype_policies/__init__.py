@@ -10,7 +10,12 @@ from kerasx.saving.registry import keras_export
 _MIXED = {"mixed_float16": "float16", "mixed_bfloat16": "bfloat16"}
 
 
-@keras_export("keras.DTypePolicy", "keras.dtype_policies.DTypePolicy", "keras.mixed_precision.DTypePolicy", "keras.mixed_precision.Policy")
+@keras_export(
+    "keras.DTypePolicy",
+    "keras.dtype_policies.DTypePolicy",
+    "keras.mixed_precision.DTypePolicy",
+    "keras.mixed_precision.Policy",
+)
 class DTypePolicy:
     """Names a compute dtype and a variable dtype: ``"float32"`` or ``"mixed_float16"``
     (compute in float16, keep variables in float32)."""
@@ -19,7 +24,9 @@ class DTypePolicy:
         if name is None:
             name = global_policy().name
         if not isinstance(name, str):
-            raise TypeError(f"'name' must be a string, such as 'mixed_float16'. Received: name={name!r}")
+            raise TypeError(
+                f"'name' must be a string, such as 'mixed_float16'. Received: name={name!r}"
+            )
         if name in _MIXED:
             self._compute, self._variable = _MIXED[name], "float32"
         else:
@@ -67,7 +74,11 @@ FloatDTypePolicy = DTypePolicy
 _global: dict[str, DTypePolicy | None] = {"policy": None}
 
 
-@keras_export("keras.config.set_dtype_policy", "keras.mixed_precision.set_global_policy", "keras.mixed_precision.set_dtype_policy")
+@keras_export(
+    "keras.config.set_dtype_policy",
+    "keras.mixed_precision.set_global_policy",
+    "keras.mixed_precision.set_dtype_policy",
+)
 def set_dtype_policy(policy: str | DTypePolicy | None) -> None:
     """Set the policy new layers use when they get no ``dtype`` argument."""
     if policy is None:
@@ -79,7 +90,11 @@ def set_dtype_policy(policy: str | DTypePolicy | None) -> None:
 set_global_policy = set_dtype_policy
 
 
-@keras_export("keras.config.dtype_policy", "keras.mixed_precision.global_policy", "keras.mixed_precision.dtype_policy")
+@keras_export(
+    "keras.config.dtype_policy",
+    "keras.mixed_precision.global_policy",
+    "keras.mixed_precision.dtype_policy",
+)
 def dtype_policy() -> DTypePolicy:
     policy = _global["policy"]
     if policy is None:
@@ -98,4 +113,6 @@ def get(identifier: Any) -> DTypePolicy:
         return identifier
     if isinstance(identifier, dict):
         return DTypePolicy(**identifier.get("config", identifier))
-    return DTypePolicy(_dt.standardize_dtype(identifier) if not isinstance(identifier, str) else identifier)
+    return DTypePolicy(
+        _dt.standardize_dtype(identifier) if not isinstance(identifier, str) else identifier
+    )

@@ -23,7 +23,16 @@ class SpecialTensorBase:
 class KerasTensor(SpecialTensorBase):
     """A symbolic tensor: shape and dtype, no value."""
 
-    __slots__ = ("shape", "dtype", "sparse", "ragged", "name", "_keras_history", "_keras_mask", "__weakref__")
+    __slots__ = (
+        "shape",
+        "dtype",
+        "sparse",
+        "ragged",
+        "name",
+        "_keras_history",
+        "_keras_mask",
+        "__weakref__",
+    )
 
     def __init__(
         self,
@@ -154,7 +163,11 @@ class KerasTensor(SpecialTensorBase):
         return _ops().get_item(self, key)
 
     def reshape(self, *newshape: Any) -> Any:
-        shape = newshape[0] if len(newshape) == 1 and isinstance(newshape[0], (tuple, list)) else newshape
+        shape = (
+            newshape[0]
+            if len(newshape) == 1 and isinstance(newshape[0], (tuple, list))
+            else newshape
+        )
         return _ops().reshape(self, shape)
 
     def squeeze(self, axis: Any = None) -> Any:

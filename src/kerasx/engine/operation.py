@@ -41,13 +41,17 @@ class Node:
 
     __slots__ = ("operation", "args", "kwargs", "outputs", "input_tensors", "arguments_treedef")
 
-    def __init__(self, operation: Operation, args: tuple[Any, ...], kwargs: dict[str, Any], outputs: Any) -> None:
+    def __init__(
+        self, operation: Operation, args: tuple[Any, ...], kwargs: dict[str, Any], outputs: Any
+    ) -> None:
         self.operation = operation
         self.args = args
         self.kwargs = kwargs
         flat, self.arguments_treedef = tree_flatten((args, kwargs))
         self.input_tensors = [x for x in flat if isinstance(x, KerasTensor)]
-        self.outputs = [x for x in optree.tree_leaves(outputs, **_NONE_IS_LEAF) if isinstance(x, KerasTensor)]
+        self.outputs = [
+            x for x in optree.tree_leaves(outputs, **_NONE_IS_LEAF) if isinstance(x, KerasTensor)
+        ]
         node_index = len(operation._inbound_nodes)
         operation._inbound_nodes.append(self)
         for i, t in enumerate(self.outputs):
@@ -66,7 +70,9 @@ class Node:
     def is_input(self) -> bool:
         return not self.input_tensors
 
-    def map_arguments(self, tensor_values: dict[int, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    def map_arguments(
+        self, tensor_values: dict[int, Any]
+    ) -> tuple[tuple[Any, ...], dict[str, Any]]:
         """Substitute computed values (keyed by ``id`` of each KerasTensor)."""
         flat, _ = tree_flatten((self.args, self.kwargs))
         flat = [tensor_values[id(x)] if isinstance(x, KerasTensor) else x for x in flat]
@@ -117,7 +123,9 @@ class FunctionOperation(Operation):
         return self.fn(*args, **kwargs)
 
 
-def symbolic_op_call(fn: Callable[..., Any], name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+def symbolic_op_call(
+    fn: Callable[..., Any], name: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
     """Record a kerasx op called on KerasTensors and return symbolic outputs."""
     return FunctionOperation(fn, name).symbolic_call(*args, **kwargs)
 
@@ -140,7 +148,11 @@ def compute_output_spec(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> An
         a, k = tree_unflatten(treedef, filled)
         out = fn(*a, **k)
         leaves, out_def = tree_flatten(out)
-        out_tree[:] = [out_def, [_backend.B.is_tensor(x) or isinstance(x, SpecialTensorBase) for x in leaves], leaves]
+        out_tree[:] = [
+            out_def,
+            [_backend.B.is_tensor(x) or isinstance(x, SpecialTensorBase) for x in leaves],
+            leaves,
+        ]
         return [_to_tensor(x) for x, is_t in zip(leaves, out_tree[1]) if is_t]
 
     out_specs = _backend.B.compute_output_spec(flat_fn, specs)

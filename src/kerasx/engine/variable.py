@@ -70,7 +70,9 @@ class Variable(SpecialTensorBase):
     ) -> None:
         B = _backend.B
         if name is not None and (not isinstance(name, str) or "/" in name):
-            raise ValueError(f"Argument `name` must be a string without '/'. Received: name={name!r}")
+            raise ValueError(
+                f"Argument `name` must be a string without '/'. Received: name={name!r}"
+            )
         self.name = name or auto_name("variable")
         prefix = state.current_path()
         self.path = f"{prefix}/{self.name}" if prefix else self.name
@@ -85,7 +87,9 @@ class Variable(SpecialTensorBase):
         else:
             value = initializer.value if isinstance(initializer, Variable) else initializer
             if dtype is None:
-                dtype = _dt.standardize_dtype(getattr(value, "dtype", None) or B.dtype(B.convert_to_tensor(value)))
+                dtype = _dt.standardize_dtype(
+                    getattr(value, "dtype", None) or B.dtype(B.convert_to_tensor(value))
+                )
         self._dtype = _dt.standardize_dtype(dtype)
         value = B.convert_to_tensor(value, dtype=self._dtype)
         if shape is not None and tuple(B.shape(value)) != tuple(shape):

@@ -10,8 +10,8 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from kerasx.layers.input_spec import InputSpec
-from kerasx.layers.layer import Layer
+from kerasx.layers.input_spec import InputSpec  # noqa: F401
+from kerasx.layers.layer import Layer  # noqa: F401
 from kerasx.saving.registry import builtin_module
 
 for _info in pkgutil.walk_packages(__path__, prefix=__name__ + "."):

@@ -50,14 +50,18 @@ class InputSpec:
         return cls(**config)
 
 
-def assert_input_compatibility(spec: InputSpec | Sequence[InputSpec] | None, inputs: Any, layer_name: str) -> None:
+def assert_input_compatibility(
+    spec: InputSpec | Sequence[InputSpec] | None, inputs: Any, layer_name: str
+) -> None:
     """Raise ValueError naming the layer, the expected and the received shape."""
     if spec is None:
         return
     specs = spec if isinstance(spec, (list, tuple)) else [spec]
     flat = inputs if isinstance(inputs, (list, tuple)) else [inputs]
     if len(specs) > 1 and len(flat) != len(specs):
-        raise ValueError(f'Layer "{layer_name}" expects {len(specs)} input(s), but it received {len(flat)} input tensors.')
+        raise ValueError(
+            f'Layer "{layer_name}" expects {len(specs)} input(s), but it received {len(flat)} input tensors.'
+        )
     for i, (s, x) in enumerate(zip(specs, flat)):
         if s is None or x is None:
             continue
@@ -65,11 +69,17 @@ def assert_input_compatibility(spec: InputSpec | Sequence[InputSpec] | None, inp
         ndim = len(shape)
         where = f'Input {i} of layer "{layer_name}"'
         if s.ndim is not None and ndim != s.ndim:
-            raise ValueError(f"{where} is incompatible with the layer: expected ndim={s.ndim}, found ndim={ndim}. Full shape received: {shape}")
+            raise ValueError(
+                f"{where} is incompatible with the layer: expected ndim={s.ndim}, found ndim={ndim}. Full shape received: {shape}"
+            )
         if s.max_ndim is not None and ndim > s.max_ndim:
-            raise ValueError(f"{where} is incompatible with the layer: expected max_ndim={s.max_ndim}, found ndim={ndim}. Full shape received: {shape}")
+            raise ValueError(
+                f"{where} is incompatible with the layer: expected max_ndim={s.max_ndim}, found ndim={ndim}. Full shape received: {shape}"
+            )
         if s.min_ndim is not None and ndim < s.min_ndim:
-            raise ValueError(f"{where} is incompatible with the layer: expected min_ndim={s.min_ndim}, found ndim={ndim}. Full shape received: {shape}")
+            raise ValueError(
+                f"{where} is incompatible with the layer: expected min_ndim={s.min_ndim}, found ndim={ndim}. Full shape received: {shape}"
+            )
         for axis, value in s.axes.items():
             if value is None:
                 continue
@@ -85,4 +95,6 @@ def assert_input_compatibility(spec: InputSpec | Sequence[InputSpec] | None, inp
         if s.shape is not None:
             for want, got in zip(s.shape, shape):
                 if want is not None and got is not None and want != got:
-                    raise ValueError(f"{where} is incompatible with the layer: expected shape={s.shape}, found shape={shape}")
+                    raise ValueError(
+                        f"{where} is incompatible with the layer: expected shape={s.shape}, found shape={shape}"
+                    )

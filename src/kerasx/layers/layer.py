@@ -20,7 +20,13 @@ from kerasx import dtype_policies as _policies
 from kerasx.backends.common import dtypes as _dt
 from kerasx.engine import state
 from kerasx.engine.keras_tensor import KerasTensor
-from kerasx.engine.operation import Operation, any_symbolic, compute_output_spec, tree_flatten, tree_unflatten
+from kerasx.engine.operation import (
+    Operation,
+    any_symbolic,
+    compute_output_spec,
+    tree_flatten,
+    tree_unflatten,
+)
 from kerasx.engine.variable import Variable
 from kerasx.layers.input_spec import InputSpec, assert_input_compatibility
 from kerasx.saving.registry import keras_export
@@ -73,7 +79,9 @@ class Layer(Operation):
         # returns them, as Keras 3 does.
         try:
             bound = inspect.signature(cls.__init__).bind(None, *args, **kwargs)
-            obj._auto_config = {k: v for k, v in bound.arguments.items() if k not in ("self", "args", "kwargs")}
+            obj._auto_config = {
+                k: v for k, v in bound.arguments.items() if k not in ("self", "args", "kwargs")
+            }
             obj._auto_config.update(bound.arguments.get("kwargs", {}))
         except TypeError:
             obj._auto_config = None
@@ -96,10 +104,16 @@ class Layer(Operation):
         input_dim = kwargs.pop("input_dim", None)
         self._initial_weights = kwargs.pop("weights", None)
         if kwargs:
-            raise ValueError(f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}")
+            raise ValueError(
+                f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}"
+            )
         if name is not None and (not isinstance(name, str) or "/" in name):
-            raise ValueError(f"Argument `name` must be a string without '/'. Received: name={name!r}")
-        super().__init__(name=name if name is not None else auto_name(to_snake_case(type(self).__name__)))
+            raise ValueError(
+                f"Argument `name` must be a string without '/'. Received: name={name!r}"
+            )
+        super().__init__(
+            name=name if name is not None else auto_name(to_snake_case(type(self).__name__))
+        )
         self._dtype_policy = _policies.get(dtype)
         self.autocast = autocast
         self._trainable = bool(trainable)
@@ -132,7 +146,11 @@ class Layer(Operation):
         if name == "trainable" and hasattr(type(self), "trainable"):
             object.__setattr__(self, name, value)
             return
-        if getattr(self, "_tracking", False) and isinstance(value, Variable) and not name.startswith("_"):
+        if (
+            getattr(self, "_tracking", False)
+            and isinstance(value, Variable)
+            and not name.startswith("_")
+        ):
             if not any(v is value for v in self._own_variables):
                 self._own_variables.append(value)
         object.__setattr__(self, name, value)
@@ -270,15 +288,42 @@ class Layer(Operation):
         init = initializers.get(initializer)
         inside_own_scope = state.current_path().split("/")[-1] == self.name
         with state.name_scope(self.name) if not inside_own_scope else _null():
-            var = Variable(init, shape=shape, dtype=dtype, trainable=trainable, autocast=autocast, aggregation=aggregation, name=name)
+            var = Variable(
+                init,
+                shape=shape,
+                dtype=dtype,
+                trainable=trainable,
+                autocast=autocast,
+                aggregation=aggregation,
+                name=name,
+            )
         var.regularizer = regularizers.get(regularizer)
         var.constraint = constraints.get(constraint)
         var.overwrite_with_gradient = overwrite_with_gradient
         self._own_variables.append(var)
         return var
 
-    def add_variable(self, shape: Sequence[int], initializer: Any, dtype: Any = None, trainable: bool = True, autocast: bool = True, regularizer: Any = None, constraint: Any = None, name: str | None = None) -> Variable:
-        return self.add_weight(shape=shape, initializer=initializer, dtype=dtype, trainable=trainable, autocast=autocast, regularizer=regularizer, constraint=constraint, name=name)
+    def add_variable(
+        self,
+        shape: Sequence[int],
+        initializer: Any,
+        dtype: Any = None,
+        trainable: bool = True,
+        autocast: bool = True,
+        regularizer: Any = None,
+        constraint: Any = None,
+        name: str | None = None,
+    ) -> Variable:
+        return self.add_weight(
+            shape=shape,
+            initializer=initializer,
+            dtype=dtype,
+            trainable=trainable,
+            autocast=autocast,
+            regularizer=regularizer,
+            constraint=constraint,
+            name=name,
+        )
 
     def get_weights(self) -> list[Any]:
         """Weights as NumPy arrays, in the order of :attr:`weights`."""
@@ -301,7 +346,9 @@ class Layer(Operation):
 
     def count_params(self) -> int:
         if not self.built:
-            raise ValueError(f"You tried to call `count_params` on layer '{self.name}', but the layer isn't built. Build it first.")
+            raise ValueError(
+                f"You tried to call `count_params` on layer '{self.name}', but the layer isn't built. Build it first."
+            )
         return int(sum(v.size for v in self.weights))
 
     # -------------------------------------------------------------- dtypes
@@ -410,7 +457,9 @@ class Layer(Operation):
 
     # --------------------------------------------------------------- calling
     def call(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError(f"Layer {type(self).__name__} does not have a `call()` method implemented.")
+        raise NotImplementedError(
+            f"Layer {type(self).__name__} does not have a `call()` method implemented."
+        )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         sig = self._call_sig
@@ -434,7 +483,9 @@ class Layer(Operation):
         if not self.built:
             self._maybe_build(args, kwargs)
         if self.input_spec is not None:
-            assert_input_compatibility(self.input_spec, args[0] if args else kwargs.get(sig.first_arg), self.name)
+            assert_input_compatibility(
+                self.input_spec, args[0] if args else kwargs.get(sig.first_arg), self.name
+            )
         stack.append(training)
         try:
             if self.autocast and self.compute_dtype != self.variable_dtype:
@@ -475,7 +526,11 @@ class Layer(Operation):
         if not self.built:
             self._maybe_build(args, kwargs)
         if self.input_spec is not None:
-            assert_input_compatibility(self.input_spec, args[0] if args else kwargs.get(self._call_sig.first_arg), self.name)
+            assert_input_compatibility(
+                self.input_spec,
+                args[0] if args else kwargs.get(self._call_sig.first_arg),
+                self.name,
+            )
         return super().symbolic_call(*args, **kwargs)
 
     def compute_output_spec(self, *args: Any, **kwargs: Any) -> Any:
@@ -489,7 +544,9 @@ class Layer(Operation):
             return compute_output_spec(self.__call__, *args, **kwargs)
 
     def compute_output_shape(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError(f"Layer {self.name} ({type(self).__name__}) should implement `compute_output_shape()`.")
+        raise NotImplementedError(
+            f"Layer {self.name} ({type(self).__name__}) should implement `compute_output_shape()`."
+        )
 
     def compute_mask(self, inputs: Any, previous_mask: Any = None) -> Any:
         """The output mask; by default the input mask passes through when the layer
@@ -498,21 +555,34 @@ class Layer(Operation):
             return None
         return previous_mask
 
-    def stateless_call(self, trainable_variables: Sequence[Any], non_trainable_variables: Sequence[Any], *args: Any, return_losses: bool = False, **kwargs: Any) -> Any:
+    def stateless_call(
+        self,
+        trainable_variables: Sequence[Any],
+        non_trainable_variables: Sequence[Any],
+        *args: Any,
+        return_losses: bool = False,
+        **kwargs: Any,
+    ) -> Any:
         """Call with explicit variable values; returns ``(outputs, non_trainable_values)``
         (plus losses) and leaves the layer's variables untouched."""
         trainable, non_trainable = self.trainable_variables, self.non_trainable_variables
-        if len(trainable) != len(trainable_variables) or len(non_trainable) != len(non_trainable_variables):
+        if len(trainable) != len(trainable_variables) or len(non_trainable) != len(
+            non_trainable_variables
+        ):
             raise ValueError(
                 "Argument `trainable_variables` / `non_trainable_variables` must list as many values as the layer "
                 f"has variables ({len(trainable)} trainable, {len(non_trainable)} non-trainable). Received: "
                 f"{len(trainable_variables)} and {len(non_trainable_variables)}."
             )
-        mapping = list(zip(trainable, trainable_variables)) + list(zip(non_trainable, non_trainable_variables))
+        mapping = list(zip(trainable, trainable_variables)) + list(
+            zip(non_trainable, non_trainable_variables)
+        )
         with state.StatelessScope(mapping) as scope:
             outputs = self(*args, **kwargs)
             losses = self.losses if return_losses else None
-        new_non_trainable = [scope.updated_value(v, val) for v, val in zip(non_trainable, non_trainable_variables)]
+        new_non_trainable = [
+            scope.updated_value(v, val) for v, val in zip(non_trainable, non_trainable_variables)
+        ]
         if return_losses:
             return outputs, new_non_trainable, losses
         return outputs, new_non_trainable
@@ -520,7 +590,9 @@ class Layer(Operation):
     # ------------------------------------------------------- graph accessors
     def _node_tensor(self, attr: str) -> Any:
         if not self._inbound_nodes:
-            raise AttributeError(f"Layer {self.name} has never been called and thus has no defined {attr}.")
+            raise AttributeError(
+                f"Layer {self.name} has never been called and thus has no defined {attr}."
+            )
         node = self._inbound_nodes[0]
         tensors = node.input_tensors if attr == "input" else node.outputs
         return tensors[0] if len(tensors) == 1 else tensors
@@ -537,12 +609,20 @@ class Layer(Operation):
     def get_config(self) -> dict[str, Any]:
         from kerasx.saving.serialization import serialize_keras_object
 
-        config: dict[str, Any] = {"name": self.name, "trainable": self.trainable, "dtype": serialize_keras_object(self._dtype_policy)}
+        config: dict[str, Any] = {
+            "name": self.name,
+            "trainable": self.trainable,
+            "dtype": serialize_keras_object(self._dtype_policy),
+        }
         if self._batch_input_shape is not None:
             config["batch_input_shape"] = self._batch_input_shape
         if type(self).get_config is Layer.get_config and not _is_builtin(type(self)):
             extra = self._auto_config or {}
-            unknown = {k: v for k, v in extra.items() if k not in config and k not in ("name", "trainable", "dtype")}
+            unknown = {
+                k: v
+                for k, v in extra.items()
+                if k not in config and k not in ("name", "trainable", "dtype")
+            }
             if unknown and not all(_jsonable(v) for v in unknown.values()):
                 raise NotImplementedError(
                     f"Layer {type(self).__name__} was created with arguments that cannot be serialized automatically; "

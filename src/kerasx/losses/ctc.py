@@ -48,12 +48,13 @@ def ctc_negative_log_likelihood(labels: Any, logits: Any, label_length: Any, bla
     index = ops.broadcast_to(ops.expand_dims(extended, 1), (batch, steps, width))
     emit = ops.take_along_axis(log_probs, index, axis=2)
     neg = ops.full((batch, width), _NEG, dtype=ops.dtype(log_probs))
-    start = ops.less(position, 2)
-    alpha = ops.where(ops.expand_dims(start, 0), emit[:, 0, :], neg)
-    for t in range(1, steps):
-        shift1 = ops.concatenate([neg[:, :1], alpha[:, :-1]], axis=1)
-        shift2 = ops.where(can_skip, ops.concatenate([neg[:, :2], alpha[:, :-2]], axis=1), neg)
-        alpha = ops.add(ops.logaddexp(ops.logaddexp(alpha, shift1), shift2), emit[:, t, :])
+    pad1, pad2 = neg[:, :1], neg[:, :2]
+    steps_emit = ops.unstack(emit, axis=1)
+    alpha = ops.where(ops.expand_dims(ops.less(position, 2), 0), steps_emit[0], neg)
+    for emit_t in steps_emit[1:]:
+        stay_or_advance = ops.logaddexp(alpha, ops.concatenate([pad1, alpha[:, :-1]], axis=1))
+        skip = ops.where(can_skip, ops.concatenate([pad2, alpha[:, :-2]], axis=1), neg)
+        alpha = ops.add(ops.logaddexp(stay_or_advance, skip), emit_t)
     last = ops.expand_dims(2 * ops.cast(label_length, "int32"), 1)
     is_end = ops.logical_or(ops.equal(position, last), ops.equal(position, ops.subtract(last, 1)))
     result = ops.negative(ops.logsumexp(ops.where(is_end, alpha, neg), axis=1))

@@ -71,7 +71,7 @@ class LossFunctionWrapper(Loss):
             from kerasx.losses import ALL_OBJECTS_DICT
 
             config["fn"] = deserialize_keras_object(config["fn"], module_objects=ALL_OBJECTS_DICT)
-            config = {k: v if k == "fn" else deserialize_keras_object(v) for k, v in config.items()}
+            config = {k: deserialize_keras_object(v) if k != "fn" and isinstance(v, dict) and "class_name" in v else v for k, v in config.items()}
         return cls(**config)
 
     def __repr__(self) -> str:

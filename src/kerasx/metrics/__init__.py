@@ -173,7 +173,10 @@ def deserialize(config: Any, custom_objects: dict[str, Any] | None = None) -> An
         fn = registry.builtin_module("keras.metrics").get(str(config.get("config")))
         if fn is not None and not isinstance(fn, type):
             return fn
-    return serialization.deserialize_keras_object(config, custom_objects=custom_objects, module_objects=ALL_OBJECTS_DICT, printable_module_name="metric")
+    obj = serialization.deserialize_keras_object(config, custom_objects=custom_objects, module_objects=ALL_OBJECTS_DICT, printable_module_name="metric")
+    if isinstance(config, str) and isinstance(obj, type):
+        obj = obj()  # a bare class name means a default instance, as in Keras
+    return obj
 
 
 @keras_export("keras.metrics.get")

@@ -189,7 +189,8 @@ def sparse_categorical_crossentropy_and_mask(
         out_shape = tuple(d for i, d in enumerate(ops.shape(y_pred)) if i != class_axis)
         valid = ops.not_equal(ops.cast(y_true, ops.dtype(y_pred)), ops.cast(ignore_class, ops.dtype(y_pred)))
         y_true = ops.where(valid, y_true, ops.zeros_like(y_true))
-        y_pred = ops.where(ops.expand_dims(valid, axis), y_pred, ops.zeros_like(y_pred))
+        # Ignored rows get a harmless uniform row (their loss is zeroed below anyway).
+        y_pred = ops.where(ops.expand_dims(valid, axis), y_pred, ops.ones_like(y_pred))
     values = ops.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits, axis=axis)
     if valid is not None:
         valid = ops.reshape(valid, out_shape)

@@ -12,11 +12,20 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):  # 
     return _load(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
 
 
-def clone_model(model, input_tensors=None, clone_function=None, call_function=None, recursive=False, **kwargs):
+def clone_model(
+    model, input_tensors=None, clone_function=None, call_function=None, recursive=False, **kwargs
+):
     """A new model with the same architecture and freshly initialised weights."""
     from kerasx.models.cloning import clone_model as _clone
 
-    return _clone(model, input_tensors=input_tensors, clone_function=clone_function, call_function=call_function, recursive=recursive, **kwargs)
+    return _clone(
+        model,
+        input_tensors=input_tensors,
+        clone_function=clone_function,
+        call_function=call_function,
+        recursive=recursive,
+        **kwargs,
+    )
 
 
 def model_from_json(json_string, custom_objects=None):

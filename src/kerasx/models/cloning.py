@@ -8,7 +8,14 @@ from typing import Any
 from kerasx.saving.serialization import deserialize_keras_object, serialize_keras_object
 
 
-def clone_model(model: Any, input_tensors: Any = None, clone_function: Callable[[Any], Any] | None = None, call_function: Any = None, recursive: bool = False, **kwargs: Any) -> Any:
+def clone_model(
+    model: Any,
+    input_tensors: Any = None,
+    clone_function: Callable[[Any], Any] | None = None,
+    call_function: Any = None,
+    recursive: bool = False,
+    **kwargs: Any,
+) -> Any:
     """Rebuild ``model`` from its config: Sequential and Functional models are
     re-created layer by layer (through ``clone_function`` when given), subclassed
     models through ``from_config``.  Loading goes through the safe registry."""
@@ -32,9 +39,16 @@ def clone_model(model: Any, input_tensors: Any = None, clone_function: Callable[
         config = model.get_config()
         mapping: dict[str, Any] = {}
         for layer in model.layers:
-            mapping[layer.name] = clone_function(layer) if type(layer).__name__ != "InputLayer" else None
+            mapping[layer.name] = (
+                clone_function(layer) if type(layer).__name__ != "InputLayer" else None
+            )
         from kerasx.models.functional_config import functional_from_config
 
-        return functional_from_config(Functional, config, custom_objects=None, layer_factory=lambda name, entry: mapping.get(name))
+        return functional_from_config(
+            Functional,
+            config,
+            custom_objects=None,
+            layer_factory=lambda name, entry: mapping.get(name),
+        )
     config = serialize_keras_object(model)
     return deserialize_keras_object(config)

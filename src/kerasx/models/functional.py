@@ -13,7 +13,6 @@ from typing import Any
 from kerasx import _backend
 from kerasx.engine.keras_tensor import KerasTensor
 from kerasx.engine.operation import FunctionOperation, Node, Operation, tree_flatten, tree_unflatten
-from kerasx.layers.core.input_layer import InputLayer
 from kerasx.layers.layer import Layer
 from kerasx.models.model import Model
 from kerasx.saving.registry import keras_export
@@ -21,7 +20,9 @@ from kerasx.saving.registry import keras_export
 
 def _history(t: KerasTensor) -> tuple[Operation, int, int]:
     if t._keras_history is None:
-        raise ValueError(f"Tensor {t!r} has no history: it was not created by `kerasx.Input` or a kerasx layer.")
+        raise ValueError(
+            f"Tensor {t!r} has no history: it was not created by `kerasx.Input` or a kerasx layer."
+        )
     return t._keras_history
 
 
@@ -70,7 +71,9 @@ def build_graph(inputs: list[KerasTensor], outputs: list[KerasTensor]) -> list[N
     return order
 
 
-@keras_export("keras.src.models.functional.Functional", "keras.Functional", "keras.models.Functional")
+@keras_export(
+    "keras.src.models.functional.Functional", "keras.Functional", "keras.models.Functional"
+)
 class Functional(Model):
     """A model defined by calling layers on ``kerasx.Input`` tensors."""
 
@@ -83,7 +86,9 @@ class Functional(Model):
         flat_out = tree_flatten(outputs)[0]
         for t in flat_in + flat_out:
             if not isinstance(t, KerasTensor):
-                raise ValueError(f"All `inputs` and `outputs` of a Functional model must be KerasTensors. Received: {t!r}")
+                raise ValueError(
+                    f"All `inputs` and `outputs` of a Functional model must be KerasTensors. Received: {t!r}"
+                )
         self._inputs = flat_in
         self._outputs = flat_out
         self._nodes = build_graph(flat_in, flat_out)
@@ -141,15 +146,21 @@ class Functional(Model):
     def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
         """A layer by name or by position in :attr:`layers`."""
         if index is not None and name is not None:
-            raise ValueError(f"Provide only a layer name or a layer index. Received: index={index}, name={name}.")
+            raise ValueError(
+                f"Provide only a layer name or a layer index. Received: index={index}, name={name}."
+            )
         if index is not None:
             if len(self.layers) <= index:
-                raise ValueError(f"Was asked to retrieve layer at index {index} but model only has {len(self.layers)} layers.")
+                raise ValueError(
+                    f"Was asked to retrieve layer at index {index} but model only has {len(self.layers)} layers."
+                )
             return self.layers[index]
         for layer in self.layers:
             if layer.name == name:
                 return layer
-        raise ValueError(f"No such layer: {name}. Existing layers are: {[layer.name for layer in self.layers]}.")
+        raise ValueError(
+            f"No such layer: {name}. Existing layers are: {[layer.name for layer in self.layers]}."
+        )
 
     # ---------------------------------------------------------------- running
     def _flatten_inputs(self, inputs: Any) -> list[Any]:
@@ -157,7 +168,9 @@ class Functional(Model):
             if isinstance(self._inputs_struct, dict):
                 missing = [k for k in self._inputs_struct if k not in inputs]
                 if missing:
-                    raise ValueError(f"Missing input(s) {missing} for model '{self.name}'. Expected keys: {list(self._inputs_struct)}")
+                    raise ValueError(
+                        f"Missing input(s) {missing} for model '{self.name}'. Expected keys: {list(self._inputs_struct)}"
+                    )
                 return [inputs[k] for k in self._inputs_struct]
             names = [_history(t)[0].name for t in self._inputs]
             if all(n in inputs for n in names):
@@ -208,19 +221,32 @@ class Functional(Model):
                 if sig.has_training and "training" not in node.kwargs:
                     kwargs["training"] = training
                 in_masks = [mask_of.get(id(t)) for t in node.input_tensors]
-                if sig.has_mask and "mask" not in node.kwargs and any(m is not None for m in in_masks):
+                if (
+                    sig.has_mask
+                    and "mask" not in node.kwargs
+                    and any(m is not None for m in in_masks)
+                ):
                     kwargs["mask"] = in_masks[0] if len(in_masks) == 1 else in_masks
                 out = op(*args, **kwargs)
                 flat_out = tree_flatten(out)[0]
-                if any(m is not None for m in in_masks) or type(op).compute_mask is not Layer.compute_mask:
+                if (
+                    any(m is not None for m in in_masks)
+                    or type(op).compute_mask is not Layer.compute_mask
+                ):
                     try:
                         first = args[0] if args else None
-                        out_mask = op.compute_mask(first, in_masks[0] if len(in_masks) == 1 else in_masks)
+                        out_mask = op.compute_mask(
+                            first, in_masks[0] if len(in_masks) == 1 else in_masks
+                        )
                     except (NotImplementedError, TypeError):
                         out_mask = None
                 else:
                     out_mask = None
-                out_masks = tree_flatten(out_mask)[0] if isinstance(out_mask, (list, tuple)) else [out_mask] * len(flat_out)
+                out_masks = (
+                    tree_flatten(out_mask)[0]
+                    if isinstance(out_mask, (list, tuple))
+                    else [out_mask] * len(flat_out)
+                )
             else:
                 out = op(*args, **kwargs)
                 flat_out = tree_flatten(out)[0]
@@ -257,7 +283,9 @@ class Functional(Model):
         return functional_get_config(self)
 
     @classmethod
-    def from_config(cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> Functional:
+    def from_config(
+        cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None
+    ) -> Functional:
         from kerasx.models.functional_config import functional_from_config
 
         return functional_from_config(cls, config, custom_objects)

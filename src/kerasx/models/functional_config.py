@@ -59,7 +59,11 @@ def functional_get_config(model: Any) -> dict[str, Any]:
                 if isinstance(x, KerasTensor):
                     return {
                         "class_name": "__keras_tensor__",
-                        "config": {"shape": list(x.shape), "dtype": x.dtype, "keras_history": _tensor_ref(x, indices)},
+                        "config": {
+                            "shape": list(x.shape),
+                            "dtype": x.dtype,
+                            "keras_history": _tensor_ref(x, indices),
+                        },
                     }
                 return serialize_keras_object(x)
 
@@ -86,17 +90,34 @@ def functional_get_config(model: Any) -> dict[str, Any]:
 
 
 def _is_ref(x: Any) -> bool:
-    return isinstance(x, (list, tuple)) and len(x) == 3 and isinstance(x[0], str) and isinstance(x[1], int) and isinstance(x[2], int)
+    return (
+        isinstance(x, (list, tuple))
+        and len(x) == 3
+        and isinstance(x[0], str)
+        and isinstance(x[1], int)
+        and isinstance(x[2], int)
+    )
 
 
-def functional_from_config(cls: type, config: dict[str, Any], custom_objects: dict[str, Any] | None = None, layer_factory: Any = None) -> Any:
+def functional_from_config(
+    cls: type,
+    config: dict[str, Any],
+    custom_objects: dict[str, Any] | None = None,
+    layer_factory: Any = None,
+) -> Any:
     created: dict[str, Layer] = {}
     # outputs[layer_name][node_index] = flat list of output tensors of that call
     outputs: dict[str, list[list[KerasTensor]]] = {}
     pending: list[tuple[str, list[dict[str, Any]]]] = []
     for entry in config["layers"]:
         made = layer_factory(entry.get("name"), entry) if layer_factory is not None else None
-        layer = made if made is not None else deserialize_keras_object(entry, custom_objects=custom_objects, printable_module_name="layer")
+        layer = (
+            made
+            if made is not None
+            else deserialize_keras_object(
+                entry, custom_objects=custom_objects, printable_module_name="layer"
+            )
+        )
         name = entry.get("name", layer.name)
         created[name] = layer
         from kerasx.layers.core.input_layer import InputLayer
@@ -142,7 +163,9 @@ def functional_from_config(cls: type, config: dict[str, Any], custom_objects: di
                 progress = True
     if any(nodes for _, nodes in pending):
         stuck = [n for n, nodes in pending if nodes]
-        raise ValueError(f"Could not rebuild the Functional model: layers {stuck} have inputs that are never produced.")
+        raise ValueError(
+            f"Could not rebuild the Functional model: layers {stuck} have inputs that are never produced."
+        )
 
     def struct(refs: Any) -> Any:
         if _is_ref(refs):
@@ -170,7 +193,9 @@ def _legacy_nodes(nodes: list[Any]) -> list[dict[str, Any]]:
             name, nidx, tidx = item[0], item[1], item[2]
             if len(item) > 3 and item[3]:
                 kwargs.update(item[3])
-            args.append({"class_name": "__keras_tensor__", "config": {"keras_history": [name, nidx, tidx]}})
+            args.append(
+                {"class_name": "__keras_tensor__", "config": {"keras_history": [name, nidx, tidx]}}
+            )
         out.append({"args": [args[0]] if len(args) == 1 else [args], "kwargs": kwargs})
     return out
 

@@ -48,7 +48,11 @@ class Model(Trainer, Layer):
         def spec(shape: Any) -> Any:
             if isinstance(shape, dict):
                 return {k: spec(v) for k, v in shape.items()}
-            if isinstance(shape, (list, tuple)) and shape and isinstance(shape[0], (list, tuple, dict)):
+            if (
+                isinstance(shape, (list, tuple))
+                and shape
+                and isinstance(shape[0], (list, tuple, dict))
+            ):
                 return [spec(v) for v in shape]
             return KerasTensor(tuple(shape), self.compute_dtype)
 
@@ -72,15 +76,33 @@ class Model(Trainer, Layer):
         for layer in layers:
             if layer.name == name:
                 return layer
-        raise ValueError(f"No such layer: {name}. Existing layers are: {[layer.name for layer in layers]}.")
+        raise ValueError(
+            f"No such layer: {name}. Existing layers are: {[layer.name for layer in layers]}."
+        )
 
-    def summary(self, line_length: int | None = None, positions: Any = None, print_fn: Any = None, expand_nested: bool = False, show_trainable: bool = False, layer_range: Any = None) -> None:
+    def summary(
+        self,
+        line_length: int | None = None,
+        positions: Any = None,
+        print_fn: Any = None,
+        expand_nested: bool = False,
+        show_trainable: bool = False,
+        layer_range: Any = None,
+    ) -> None:
         """Print a table of layers, output shapes and parameter counts."""
         from kerasx.utils.summary_utils import print_summary
 
-        print_summary(self, line_length=line_length, print_fn=print_fn, expand_nested=expand_nested, show_trainable=show_trainable)
+        print_summary(
+            self,
+            line_length=line_length,
+            print_fn=print_fn,
+            expand_nested=expand_nested,
+            show_trainable=show_trainable,
+        )
 
-    def save(self, filepath: Any, overwrite: bool = True, zipped: bool | None = None, **kwargs: Any) -> None:
+    def save(
+        self, filepath: Any, overwrite: bool = True, zipped: bool | None = None, **kwargs: Any
+    ) -> None:
         """Save to a ``.keras`` file (Keras 3 format) or a legacy ``.h5`` file."""
         from kerasx.saving.saving_api import save_model
 
@@ -107,7 +129,9 @@ class Model(Trainer, Layer):
         return Layer.get_config(self)
 
     @classmethod
-    def from_config(cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> Any:
+    def from_config(
+        cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None
+    ) -> Any:
         if "layers" in config and "input_layers" in config and "output_layers" in config:
             from kerasx.models.functional import Functional
 

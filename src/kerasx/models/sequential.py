@@ -22,7 +22,13 @@ from kerasx.saving.registry import keras_export
 class Sequential(Model):
     """A linear stack of layers."""
 
-    def __init__(self, layers: SequenceABC[Layer] | None = None, trainable: bool = True, name: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        layers: SequenceABC[Layer] | None = None,
+        trainable: bool = True,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(trainable=trainable, name=name, **kwargs)
         self._stack: list[Layer] = []
         self._functional: Any = None
@@ -39,15 +45,25 @@ class Sequential(Model):
         if isinstance(layer, KerasTensor) and layer._keras_history is not None:
             layer = layer._keras_history[0]
         if not isinstance(layer, Layer):
-            raise ValueError(f"Only instances of `kerasx.Layer` can be added to a Sequential model. Received: {layer!r} (of type {type(layer)})")
+            raise ValueError(
+                f"Only instances of `kerasx.Layer` can be added to a Sequential model. Received: {layer!r} (of type {type(layer)})"
+            )
         if isinstance(layer, InputLayer):
             if self._input_layer is not None or self._stack:
-                raise ValueError(f"Sequential model '{self.name}' already has an input: an InputLayer must come first.")
+                raise ValueError(
+                    f"Sequential model '{self.name}' already has an input: an InputLayer must come first."
+                )
             self._input_layer = layer
             return
         if any(existing.name == layer.name for existing in self._stack):
-            raise ValueError(f"All layers added to a Sequential model should have unique names. Name '{layer.name}' is already the name of a layer in this model.")
-        if not self._stack and self._input_layer is None and getattr(layer, "_batch_input_shape", None) is not None:
+            raise ValueError(
+                f"All layers added to a Sequential model should have unique names. Name '{layer.name}' is already the name of a layer in this model."
+            )
+        if (
+            not self._stack
+            and self._input_layer is None
+            and getattr(layer, "_batch_input_shape", None) is not None
+        ):
             self._input_layer = InputLayer(batch_shape=layer._batch_input_shape, dtype=None)
         self._stack.append(layer)
         self._functional = None
@@ -77,7 +93,9 @@ class Sequential(Model):
     def build(self, input_shape: Any = None) -> None:
         if input_shape is None:
             if self._input_layer is None:
-                raise ValueError(f"Sequential model '{self.name}' cannot be built: its input shape is unknown. Pass an `Input` first or call it on data.")
+                raise ValueError(
+                    f"Sequential model '{self.name}' cannot be built: its input shape is unknown. Pass an `Input` first or call it on data."
+                )
             input_shape = self._input_layer.batch_shape
         input_shape = tuple(input_shape)
         if self._input_layer is None or tuple(self._input_layer.batch_shape) != input_shape:
@@ -107,7 +125,11 @@ class Sequential(Model):
             if layer._call_sig.has_mask and mask is not None:
                 kwargs["mask"] = mask
             out = layer(x, **kwargs)
-            mask = layer.compute_mask(x, mask) if (mask is not None or type(layer).compute_mask is not Layer.compute_mask) else None
+            mask = (
+                layer.compute_mask(x, mask)
+                if (mask is not None or type(layer).compute_mask is not Layer.compute_mask)
+                else None
+            )
             x = out
         return x
 
@@ -172,12 +194,16 @@ class Sequential(Model):
         return config
 
     @classmethod
-    def from_config(cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> Sequential:
+    def from_config(
+        cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None
+    ) -> Sequential:
         from kerasx.saving.serialization import deserialize_keras_object
 
         model = cls(name=config.get("name"), trainable=config.get("trainable", True))
         for entry in config.get("layers", []):
-            layer = deserialize_keras_object(entry, custom_objects=custom_objects, printable_module_name="layer")
+            layer = deserialize_keras_object(
+                entry, custom_objects=custom_objects, printable_module_name="layer"
+            )
             model.add(layer, rebuild=False)
         if model._input_layer is None and config.get("build_input_shape") is not None:
             model._input_layer = InputLayer(batch_shape=tuple(config["build_input_shape"]))

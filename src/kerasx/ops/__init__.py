@@ -13,7 +13,19 @@ from kerasx.ops.nn import *  # noqa: F403
 from kerasx.ops.numpy import *  # noqa: F403
 
 __all__ = sorted(
-    {*core.__all__, *linalg.__all__, *math.__all__, *nn.__all__, *numpy.__all__, "core", "image", "linalg", "math", "nn", "numpy"}
+    {
+        *core.__all__,
+        *linalg.__all__,
+        *math.__all__,
+        *nn.__all__,
+        *numpy.__all__,
+        "core",
+        "image",
+        "linalg",
+        "math",
+        "nn",
+        "numpy",
+    }
 )
 
 

@@ -42,7 +42,9 @@ def _scan(args: tuple[Any, ...]) -> int:
 
 
 def _convert(args: tuple[Any, ...]) -> tuple[Any, ...]:
-    return tuple(type(a)(_unwrap(t) for t in a) if type(a) in (list, tuple) else _unwrap(a) for a in args)
+    return tuple(
+        type(a)(_unwrap(t) for t in a) if type(a) in (list, tuple) else _unwrap(a) for a in args
+    )
 
 
 def make_op(name: str, module: str) -> Callable[..., Any]:

@@ -36,22 +36,44 @@ def _shape(shape: Sequence[int] | int) -> tuple[int, ...]:
 
 
 @keras_export("keras.random.normal")
-def normal(shape: Sequence[int], mean: float = 0.0, stddev: float = 1.0, dtype: str | None = None, seed: Any = None) -> Any:
+def normal(
+    shape: Sequence[int],
+    mean: float = 0.0,
+    stddev: float = 1.0,
+    dtype: str | None = None,
+    seed: Any = None,
+) -> Any:
     """Normally distributed values."""
-    return _backend.B.random_normal(_shape(shape), draw_seed(seed), mean, stddev, _dt.standardize_dtype(dtype))
+    return _backend.B.random_normal(
+        _shape(shape), draw_seed(seed), mean, stddev, _dt.standardize_dtype(dtype)
+    )
 
 
 @keras_export("keras.random.uniform")
-def uniform(shape: Sequence[int], minval: float = 0.0, maxval: float = 1.0, dtype: str | None = None, seed: Any = None) -> Any:
+def uniform(
+    shape: Sequence[int],
+    minval: float = 0.0,
+    maxval: float = 1.0,
+    dtype: str | None = None,
+    seed: Any = None,
+) -> Any:
     """Uniform values in ``[minval, maxval)``."""
     dtype = _dt.standardize_dtype(dtype)
     if not _dt.is_float(dtype):
-        raise ValueError(f"`keras.random.uniform` requires a floating point `dtype`. Received: dtype={dtype}")
+        raise ValueError(
+            f"`keras.random.uniform` requires a floating point `dtype`. Received: dtype={dtype}"
+        )
     return _backend.B.random_uniform(_shape(shape), draw_seed(seed), minval, maxval, dtype)
 
 
 @keras_export("keras.random.truncated_normal")
-def truncated_normal(shape: Sequence[int], mean: float = 0.0, stddev: float = 1.0, dtype: str | None = None, seed: Any = None) -> Any:
+def truncated_normal(
+    shape: Sequence[int],
+    mean: float = 0.0,
+    stddev: float = 1.0,
+    dtype: str | None = None,
+    seed: Any = None,
+) -> Any:
     """Normal values redrawn when more than two standard deviations from the mean.
 
     Computed by inverse-CDF sampling of the truncated distribution (one draw per value).
@@ -66,7 +88,9 @@ def truncated_normal(shape: Sequence[int], mean: float = 0.0, stddev: float = 1.
 
 
 @keras_export("keras.random.randint")
-def randint(shape: Sequence[int], minval: int, maxval: int, dtype: str = "int32", seed: Any = None) -> Any:
+def randint(
+    shape: Sequence[int], minval: int, maxval: int, dtype: str = "int32", seed: Any = None
+) -> Any:
     """Uniform integers in ``[minval, maxval)``."""
     B = _backend.B
     u = B.random_uniform(_shape(shape), draw_seed(seed), 0.0, 1.0, "float32")
@@ -75,14 +99,20 @@ def randint(shape: Sequence[int], minval: int, maxval: int, dtype: str = "int32"
 
 
 @keras_export("keras.random.dropout")
-def dropout(inputs: Any, rate: float, noise_shape: Sequence[int] | None = None, seed: Any = None) -> Any:
+def dropout(
+    inputs: Any, rate: float, noise_shape: Sequence[int] | None = None, seed: Any = None
+) -> Any:
     """Zero each element with probability ``rate``; scale the rest by ``1 / (1 - rate)``."""
     B = _backend.B
     x = B.convert_to_tensor(inputs)
     if rate <= 0:
         return x
     full = B.dynamic_shape(x)
-    shape = full if noise_shape is None else tuple(d if d is not None else s for d, s in zip(noise_shape, full))
+    shape = (
+        full
+        if noise_shape is None
+        else tuple(d if d is not None else s for d, s in zip(noise_shape, full))
+    )
     keep = B.greater_equal(B.random_uniform(shape, draw_seed(seed), 0.0, 1.0, "float32"), rate)
     scaled = B.divide(x, B.convert_to_tensor(1.0 - rate, B.dtype(x)))
     return B.where(keep, scaled, B.zeros_like(x))
@@ -127,7 +157,16 @@ def gamma(shape: Sequence[int], alpha: float, dtype: str | None = None, seed: An
         z = B.random_normal(shape, _mix_seed(base, 2 * i), 0.0, 1.0, "float32")
         u = B.random_uniform(shape, _mix_seed(base, 2 * i + 1), 1e-7, 1.0, "float32")
         v = B.power(B.add(1.0, B.multiply(c, z)), 3)
-        ok = B.logical_and(B.greater(v, 0), B.less(B.log(u), B.add(B.multiply(0.5, B.square(z)), B.multiply(d, B.subtract(B.subtract(1.0, v), B.log(B.maximum(v, 1e-30)))))))
+        ok = B.logical_and(
+            B.greater(v, 0),
+            B.less(
+                B.log(u),
+                B.add(
+                    B.multiply(0.5, B.square(z)),
+                    B.multiply(d, B.subtract(B.subtract(1.0, v), B.log(B.maximum(v, 1e-30)))),
+                ),
+            ),
+        )
         accept = B.logical_and(ok, B.logical_not(done))
         result = B.where(accept, B.multiply(d, v), result)
         done = B.logical_or(done, ok)
@@ -139,7 +178,9 @@ def gamma(shape: Sequence[int], alpha: float, dtype: str | None = None, seed: An
 
 
 @keras_export("keras.random.beta")
-def beta(shape: Sequence[int], alpha: float, beta: float, dtype: str | None = None, seed: Any = None) -> Any:
+def beta(
+    shape: Sequence[int], alpha: float, beta: float, dtype: str | None = None, seed: Any = None
+) -> Any:
     """Beta(alpha, beta) values as a ratio of gamma draws."""
     base = draw_seed(seed)
     x = gamma(shape, alpha, "float32", _mix_seed(base, 1000))
@@ -149,7 +190,13 @@ def beta(shape: Sequence[int], alpha: float, beta: float, dtype: str | None = No
 
 
 @keras_export("keras.random.binomial")
-def binomial(shape: Sequence[int], counts: Any, probabilities: Any, dtype: str | None = None, seed: Any = None) -> Any:
+def binomial(
+    shape: Sequence[int],
+    counts: Any,
+    probabilities: Any,
+    dtype: str | None = None,
+    seed: Any = None,
+) -> Any:
     """Binomial counts as a sum of Bernoulli trials (``counts`` must be a Python int)."""
     B = _backend.B
     base = draw_seed(seed)

@@ -81,4 +81,6 @@ def draw_seed(seed: Any) -> Any:
         return seed
     if _backend.B.is_tensor(seed) or hasattr(seed, "shape"):
         return seed
-    raise ValueError(f"Argument `seed` must be an int, a SeedGenerator or None. Received: seed={seed!r}")
+    raise ValueError(
+        f"Argument `seed` must be an int, a SeedGenerator or None. Received: seed={seed!r}"
+    )

@@ -29,20 +29,30 @@ def _check_dataset(ds: h5py.Dataset, where: str) -> None:
         raise LoadError(f"{where}: virtual datasets are not allowed.")
     if ds.dtype.kind not in "biuf?" and ds.dtype != np.dtype("bool"):
         raise LoadError(f"{where}: dataset dtype {ds.dtype} is not a numeric array.")
-    nbytes = int(np.prod(ds.shape, dtype=np.int64)) * ds.dtype.itemsize if ds.shape else ds.dtype.itemsize
+    nbytes = (
+        int(np.prod(ds.shape, dtype=np.int64)) * ds.dtype.itemsize
+        if ds.shape
+        else ds.dtype.itemsize
+    )
     if nbytes > MAX_ARRAY_BYTES:
-        raise LoadError(f"{where}: dataset declares {nbytes} bytes, more than the {MAX_ARRAY_BYTES} allowed.")
+        raise LoadError(
+            f"{where}: dataset declares {nbytes} bytes, more than the {MAX_ARRAY_BYTES} allowed."
+        )
     if ds.chunks is None and nbytes > 0:
         stored = ds.id.get_storage_size()
         if stored < nbytes and ds.compression is None:
-            raise LoadError(f"{where}: dataset declares shape {ds.shape} but stores only {stored} of {nbytes} bytes.")
+            raise LoadError(
+                f"{where}: dataset declares shape {ds.shape} but stores only {stored} of {nbytes} bytes."
+            )
 
 
 def _check_links(group: h5py.Group, where: str) -> None:
     for key in group.keys():
         link = group.get(key, getlink=True)
         if isinstance(link, (h5py.ExternalLink, h5py.SoftLink)):
-            raise LoadError(f"{where}: links ({type(link).__name__} at '{group.name}/{key}') are not allowed in weights files.")
+            raise LoadError(
+                f"{where}: links ({type(link).__name__} at '{group.name}/{key}') are not allowed in weights files."
+            )
 
 
 class H5Reader:
@@ -53,7 +63,9 @@ class H5Reader:
         try:
             self.file = h5py.File(io.BytesIO(source) if isinstance(source, bytes) else source, "r")
         except Exception as e:  # h5py raises many types for corrupt files
-            raise LoadError(f"Could not read weights from '{name}': not a valid HDF5 file ({type(e).__name__}: {e}).") from None
+            raise LoadError(
+                f"Could not read weights from '{name}': not a valid HDF5 file ({type(e).__name__}: {e})."
+            ) from None
 
     def has(self, path: str) -> bool:
         try:
@@ -82,7 +94,9 @@ class H5Reader:
         except LoadError:
             raise
         except Exception as e:
-            raise LoadError(f"Could not read '{gpath}' from '{self.name}': {type(e).__name__}: {e}") from None
+            raise LoadError(
+                f"Could not read '{gpath}' from '{self.name}': {type(e).__name__}: {e}"
+            ) from None
 
     def close(self) -> None:
         try:

@@ -37,7 +37,6 @@ def _skipset(kind: str) -> set[str]:
         return _SKIP_CACHE[kind]
     from kerasx.layers.layer import Layer
     from kerasx.models.model import Model
-
     from kerasx.utils import naming
 
     saved = dict(naming._counts)
@@ -45,7 +44,19 @@ def _skipset(kind: str) -> set[str]:
     naming._counts.clear()
     naming._counts.update(saved)
     base.discard("optimizer")
-    base |= {"_functional", "_stack", "_input_layer", "_operations", "_functional_layers", "_nodes", "_inputs_struct", "_outputs_struct", "_inputs", "_outputs", "layers"}
+    base |= {
+        "_functional",
+        "_stack",
+        "_input_layer",
+        "_operations",
+        "_functional_layers",
+        "_nodes",
+        "_inputs_struct",
+        "_outputs_struct",
+        "_inputs",
+        "_outputs",
+        "layers",
+    }
     _SKIP_CACHE[kind] = base
     return base
 

@@ -53,7 +53,9 @@ def builtin_module(module: str) -> dict[str, Any]:
     return _BUILTINS.get(module, {})
 
 
-def register_keras_serializable(package: str = "Custom", name: str | None = None) -> Callable[[T], T]:
+def register_keras_serializable(
+    package: str = "Custom", name: str | None = None
+) -> Callable[[T], T]:
     """Decorator registering a custom class or function as ``package>name``."""
     if ">" in package:
         raise ValueError(f"The package name must not contain '>'. Received: package={package!r}")
@@ -74,7 +76,11 @@ def get_registered_name(obj: Any) -> str:
     return _CUSTOM_NAMES.get(id(obj), getattr(obj, "__name__", type(obj).__name__))
 
 
-def get_registered_object(name: str, custom_objects: dict[str, Any] | None = None, module_objects: dict[str, Any] | None = None) -> Any:
+def get_registered_object(
+    name: str,
+    custom_objects: dict[str, Any] | None = None,
+    module_objects: dict[str, Any] | None = None,
+) -> Any:
     """Resolve a name through scopes, ``custom_objects``, the custom registry, then
     ``module_objects``; None when unknown."""
     for scope in reversed(getattr(_scope, "stack", [])):

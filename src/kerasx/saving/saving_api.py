@@ -12,7 +12,9 @@ def _path(filepath: Any) -> str:
     return os.fspath(filepath)
 
 
-def save_model(model: Any, filepath: Any, overwrite: bool = True, zipped: bool | None = None, **kwargs: Any) -> None:
+def save_model(
+    model: Any, filepath: Any, overwrite: bool = True, zipped: bool | None = None, **kwargs: Any
+) -> None:
     """Save a model as ``.keras`` (Keras 3 format)."""
     path = _path(filepath)
     if not overwrite and os.path.exists(path):
@@ -22,20 +24,33 @@ def save_model(model: Any, filepath: Any, overwrite: bool = True, zipped: bool |
             f"kerasx writes the Keras 3 `.keras` format; legacy HDF5 files can be loaded but not written. Received: filepath={path}"
         )
     if not path.endswith(".keras"):
-        raise ValueError(f"Invalid filepath extension for saving. Please add the `.keras` extension. Received: filepath={path}")
+        raise ValueError(
+            f"Invalid filepath extension for saving. Please add the `.keras` extension. Received: filepath={path}"
+        )
     saving_lib.save_model(model, path)
 
 
-def load_model(filepath: Any, custom_objects: dict[str, Any] | None = None, compile: bool = True, safe_mode: bool = True) -> Any:  # noqa: A002
+def load_model(
+    filepath: Any,
+    custom_objects: dict[str, Any] | None = None,
+    compile: bool = True,
+    safe_mode: bool = True,
+) -> Any:  # noqa: A002
     """Load a ``.keras`` model (written by kerasx or Keras 3)."""
     path = _path(filepath)
     if path.endswith((".h5", ".hdf5")):
         from kerasx.saving.legacy_h5 import load_model_from_hdf5
 
-        return load_model_from_hdf5(path, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
+        return load_model_from_hdf5(
+            path, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode
+        )
     if not path.endswith(".keras") and not os.path.isfile(path):
-        raise ValueError(f"File format not supported: filepath={path}. kerasx supports `.keras` files and legacy `.h5` files.")
-    return saving_lib.load_model(path, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
+        raise ValueError(
+            f"File format not supported: filepath={path}. kerasx supports `.keras` files and legacy `.h5` files."
+        )
+    return saving_lib.load_model(
+        path, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode
+    )
 
 
 def save_weights(model: Any, filepath: Any, overwrite: bool = True, **kwargs: Any) -> None:
@@ -55,6 +70,8 @@ def load_weights(model: Any, filepath: Any, skip_mismatch: bool = False, **kwarg
     if path.endswith((".h5", ".hdf5")):
         from kerasx.saving.legacy_h5 import load_weights_from_hdf5
 
-        load_weights_from_hdf5(model, path, skip_mismatch=skip_mismatch, by_name=kwargs.get("by_name", False))
+        load_weights_from_hdf5(
+            model, path, skip_mismatch=skip_mismatch, by_name=kwargs.get("by_name", False)
+        )
         return
     raise ValueError(f"File format not supported: filepath={path}. Use `.weights.h5` or `.keras`.")

@@ -50,12 +50,18 @@ def save_weights_to_h5(model: Any, target: Any) -> None:
     writer = H5Writer(target)
     try:
         for path, obj in object_walk.walk(model):
-            writer.write(path, getattr(obj, "name", type(obj).__name__.lower()), [np.asarray(v.numpy()) for v in object_walk.own_variables(obj)])
+            writer.write(
+                path,
+                getattr(obj, "name", type(obj).__name__.lower()),
+                [np.asarray(v.numpy()) for v in object_walk.own_variables(obj)],
+            )
     finally:
         writer.close()
 
 
-def load_weights_from_h5(model: Any, reader: H5Reader, skip_mismatch: bool = False, include_optimizer: bool = True) -> None:
+def load_weights_from_h5(
+    model: Any, reader: H5Reader, skip_mismatch: bool = False, include_optimizer: bool = True
+) -> None:
     problems = []
     for path, obj in object_walk.walk(model):
         if path.split("/")[0] == "optimizer" and not include_optimizer:
@@ -89,7 +95,10 @@ def load_weights_from_h5(model: Any, reader: H5Reader, skip_mismatch: bool = Fal
 def save_model(model: Any, filepath: str) -> None:
     """Write ``model`` to a ``.keras`` archive, atomically."""
     config = serialize_keras_object(model)
-    metadata = {"keras_version": KERAS_VERSION, "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S")}
+    metadata = {
+        "keras_version": KERAS_VERSION,
+        "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
+    }
 
     def write(tmp: str) -> None:
         weights = io.BytesIO()
@@ -116,16 +125,22 @@ def _open_archive(filepath: str) -> zipfile.ZipFile:
     except FileNotFoundError:
         raise FileNotFoundError(f"No such file: '{filepath}'") from None
     except (zipfile.BadZipFile, OSError, ValueError) as e:
-        raise LoadError(f"'{filepath}' is not a valid .keras file (a zip archive was expected): {e}") from None
+        raise LoadError(
+            f"'{filepath}' is not a valid .keras file (a zip archive was expected): {e}"
+        ) from None
     for info in zf.infolist():
         name = info.filename
         if name.startswith("/") or "\\" in name or ".." in name.split("/") or ":" in name:
             raise LoadError(f"'{filepath}': archive member '{name}' has an unsafe path.")
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):
-            raise LoadError(f"'{filepath}': archive member '{name}' is a link, which is not allowed.")
+            raise LoadError(
+                f"'{filepath}': archive member '{name}' is a link, which is not allowed."
+            )
         if info.file_size > MAX_MEMBER_BYTES:
-            raise LoadError(f"'{filepath}': archive member '{name}' declares {info.file_size} bytes, over the limit.")
+            raise LoadError(
+                f"'{filepath}': archive member '{name}' declares {info.file_size} bytes, over the limit."
+            )
     return zf
 
 
@@ -133,20 +148,31 @@ def _read_member(zf: zipfile.ZipFile, name: str, filepath: str, limit: int) -> b
     try:
         info = zf.getinfo(name)
     except KeyError:
-        raise LoadError(f"'{filepath}' has no '{name}': it is not a complete .keras file.") from None
+        raise LoadError(
+            f"'{filepath}' has no '{name}': it is not a complete .keras file."
+        ) from None
     if info.file_size > limit:
-        raise LoadError(f"'{filepath}': '{name}' is {info.file_size} bytes, over the {limit} limit.")
+        raise LoadError(
+            f"'{filepath}': '{name}' is {info.file_size} bytes, over the {limit} limit."
+        )
     try:
         with zf.open(info) as f:
             data = f.read(limit + 1)
     except Exception as e:
-        raise LoadError(f"'{filepath}': could not read '{name}' ({type(e).__name__}: {e}).") from None
+        raise LoadError(
+            f"'{filepath}': could not read '{name}' ({type(e).__name__}: {e})."
+        ) from None
     if len(data) > limit:
         raise LoadError(f"'{filepath}': '{name}' decompresses past the {limit}-byte limit.")
     return data
 
 
-def load_model(filepath: str, custom_objects: dict[str, Any] | None = None, compile: bool = True, safe_mode: bool = True) -> Any:  # noqa: A002
+def load_model(
+    filepath: str,
+    custom_objects: dict[str, Any] | None = None,
+    compile: bool = True,
+    safe_mode: bool = True,
+) -> Any:  # noqa: A002
     """Rebuild a model from a ``.keras`` archive written by kerasx or Keras 3."""
     zf = _open_archive(filepath)
     with zf:
@@ -157,7 +183,9 @@ def load_model(filepath: str, custom_objects: dict[str, Any] | None = None, comp
         if not compile and isinstance(config, dict):
             config = {k: v for k, v in config.items() if k != "compile_config"}
         try:
-            model = deserialize_keras_object(config, custom_objects=custom_objects, safe_mode=safe_mode)
+            model = deserialize_keras_object(
+                config, custom_objects=custom_objects, safe_mode=safe_mode
+            )
         except LoadError:
             raise
         except (ValueError, TypeError, KeyError) as e:

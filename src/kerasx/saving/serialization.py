@@ -69,22 +69,41 @@ def serialize_keras_object(obj: Any) -> Any:
     if isinstance(obj, dict):
         return {k: serialize_keras_object(v) for k, v in obj.items()}
     if isinstance(obj, np.ndarray):
-        return {"class_name": "__numpy__", "config": {"value": obj.tolist(), "dtype": obj.dtype.name}}
+        return {
+            "class_name": "__numpy__",
+            "config": {"value": obj.tolist(), "dtype": obj.dtype.name},
+        }
     if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
         path = registry.builtin_path(obj)
         name = path[1] if path else registry.get_registered_name(obj)
         if obj.__name__ == "<lambda>":
-            raise ValueError("Lambda functions cannot be serialized; give the function a name and register it.")
-        return {"module": "builtins", "class_name": "function", "config": name, "registered_name": "function"}
+            raise ValueError(
+                "Lambda functions cannot be serialized; give the function a name and register it."
+            )
+        return {
+            "module": "builtins",
+            "class_name": "function",
+            "config": name,
+            "registered_name": "function",
+        }
     if isinstance(obj, type):
         path = registry.builtin_path(obj)
         name = path[1] if path else registry.get_registered_name(obj)
-        return {"module": "builtins", "class_name": "type", "config": name, "registered_name": "type"}
+        return {
+            "module": "builtins",
+            "class_name": "type",
+            "config": name,
+            "registered_name": "type",
+        }
     if not hasattr(obj, "get_config"):
         raise TypeError(f"Cannot serialize {obj!r}: it has no `get_config()` method.")
     cls = type(obj)
     path = registry.builtin_path(cls)
-    config = serialize_keras_object(obj.get_config()) if not isinstance(obj.get_config(), dict) else {k: serialize_keras_object(v) for k, v in obj.get_config().items()}
+    config = (
+        serialize_keras_object(obj.get_config())
+        if not isinstance(obj.get_config(), dict)
+        else {k: serialize_keras_object(v) for k, v in obj.get_config().items()}
+    )
     out: dict[str, Any] = {
         "module": path[0] if path else cls.__module__,
         "class_name": path[1] if path else cls.__name__,
@@ -132,7 +151,13 @@ def _ensure_builtins_registered() -> None:
     _imported.append(True)
 
 
-def _lookup(class_name: str, module: str | None, registered_name: str | None, custom_objects: dict[str, Any] | None, module_objects: dict[str, Any] | None) -> Any:
+def _lookup(
+    class_name: str,
+    module: str | None,
+    registered_name: str | None,
+    custom_objects: dict[str, Any] | None,
+    module_objects: dict[str, Any] | None,
+) -> Any:
     _ensure_builtins_registered()
     for name in (registered_name, class_name):
         if name:
@@ -167,10 +192,17 @@ def deserialize_keras_object(
     if isinstance(config, str):
         found = _lookup(config, None, None, custom_objects, module_objects)
         if found is None:
-            raise ValueError(f"Unknown {printable_module_name}: '{config}'. Please ensure it is registered or passed in `custom_objects`.")
+            raise ValueError(
+                f"Unknown {printable_module_name}: '{config}'. Please ensure it is registered or passed in `custom_objects`."
+            )
         return found
     if isinstance(config, (list, tuple)):
-        return type(config)(deserialize_keras_object(c, custom_objects, safe_mode, module_objects, printable_module_name) for c in config)
+        return type(config)(
+            deserialize_keras_object(
+                c, custom_objects, safe_mode, module_objects, printable_module_name
+            )
+            for c in config
+        )
     if not isinstance(config, dict):
         raise TypeError(f"Could not parse config: {config!r}")
     class_name = config.get("class_name")
@@ -180,7 +212,11 @@ def deserialize_keras_object(
     if class_name == "__numpy__":
         return np.array(inner["value"], dtype=inner["dtype"])
     if class_name in ("__tensor__", "__bytes__"):
-        return np.array(inner["value"], dtype=inner.get("dtype")) if class_name == "__tensor__" else inner["value"].encode("utf-8")
+        return (
+            np.array(inner["value"], dtype=inner.get("dtype"))
+            if class_name == "__tensor__"
+            else inner["value"].encode("utf-8")
+        )
     if class_name == "__lambda__":
         raise ValueError(
             "Requested the deserialization of a Python lambda, which runs arbitrary code. "
@@ -191,9 +227,17 @@ def deserialize_keras_object(
     if class_name in ("function", "type") and config.get("module") == "builtins":
         found = _lookup(str(inner), None, None, custom_objects, module_objects)
         if found is None:
-            raise ValueError(f"Unknown {printable_module_name} function: '{inner}'. Register it or pass it in `custom_objects`.")
+            raise ValueError(
+                f"Unknown {printable_module_name} function: '{inner}'. Register it or pass it in `custom_objects`."
+            )
         return found
-    cls = _lookup(class_name, config.get("module"), config.get("registered_name"), custom_objects, module_objects)
+    cls = _lookup(
+        class_name,
+        config.get("module"),
+        config.get("registered_name"),
+        custom_objects,
+        module_objects,
+    )
     if cls is None:
         raise ValueError(
             f"Could not locate class '{class_name}'. Make sure custom classes are decorated "
@@ -244,18 +288,29 @@ def _short(config: Any) -> str:
     return text if len(text) < 300 else text[:300] + "..."
 
 
-def get_object(identifier: Any, module: str, kind: str, custom_objects: dict[str, Any] | None = None) -> Any:
+def get_object(
+    identifier: Any, module: str, kind: str, custom_objects: dict[str, Any] | None = None
+) -> Any:
     """Shared ``get()`` for activations, losses, initializers...: accepts None, a
     callable/instance, a string name, or a config dict."""
     if identifier is None:
         return None
     if isinstance(identifier, dict):
-        return deserialize_keras_object(identifier, custom_objects, module_objects=registry.builtin_module(module), printable_module_name=kind)
+        return deserialize_keras_object(
+            identifier,
+            custom_objects,
+            module_objects=registry.builtin_module(module),
+            printable_module_name=kind,
+        )
     if isinstance(identifier, str):
-        found = registry.builtin_module(module).get(identifier) or registry.get_registered_object(identifier, custom_objects)
+        found = registry.builtin_module(module).get(identifier) or registry.get_registered_object(
+            identifier, custom_objects
+        )
         if found is None:
             valid = sorted(registry.builtin_module(module))
-            raise ValueError(f"Unknown {kind}: {identifier!r}. Valid names are: {valid}. Received: identifier={identifier!r}")
+            raise ValueError(
+                f"Unknown {kind}: {identifier!r}. Valid names are: {valid}. Received: identifier={identifier!r}"
+            )
         return found
     if callable(identifier):
         return identifier

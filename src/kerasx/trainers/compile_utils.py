@@ -37,27 +37,37 @@ def _match(spec: Any, y_pred: Any, names: list[str], what: str) -> list[Any]:
         if isinstance(y_pred, dict):
             unknown = [k for k in spec if k not in y_pred]
             if unknown:
-                raise ValueError(f"The {what} dict has keys {unknown} that are not model outputs. Outputs: {list(y_pred)}")
+                raise ValueError(
+                    f"The {what} dict has keys {unknown} that are not model outputs. Outputs: {list(y_pred)}"
+                )
             return [spec.get(k) for k in y_pred]
         unknown = [k for k in spec if k not in names]
         if unknown:
-            raise ValueError(f"The {what} dict has keys {unknown} that are not model outputs. Outputs: {names}")
+            raise ValueError(
+                f"The {what} dict has keys {unknown} that are not model outputs. Outputs: {names}"
+            )
         return [spec.get(k) for k in names]
     if isinstance(spec, (list, tuple)) and n > 1:
         if len(spec) != n:
-            raise ValueError(f"The model has {n} outputs, but `{what}` has {len(spec)} entries. Received: {what}={spec}")
+            raise ValueError(
+                f"The model has {n} outputs, but `{what}` has {len(spec)} entries. Received: {what}={spec}"
+            )
         return list(spec)
     if n > 1 and what == "loss":
         return [spec] * n
     if n > 1:
         return [spec] + [None] * (n - 1) if what != "metrics" else [spec] * n
-    return [spec[0] if isinstance(spec, (list, tuple)) and what == "loss" and len(spec) == 1 else spec]
+    return [
+        spec[0] if isinstance(spec, (list, tuple)) and what == "loss" and len(spec) == 1 else spec
+    ]
 
 
 class CompileLoss:
     """Sum of weighted per-output losses, with a tracker per output."""
 
-    def __init__(self, loss: Any, loss_weights: Any = None, output_names: Sequence[str] | None = None) -> None:
+    def __init__(
+        self, loss: Any, loss_weights: Any = None, output_names: Sequence[str] | None = None
+    ) -> None:
         self.loss = loss
         self.loss_weights = loss_weights
         self.output_names = output_names
@@ -72,13 +82,19 @@ class CompileLoss:
         flat_pred = _as_list(y_pred)
         names = list(self.output_names or _output_names(model, len(flat_pred)))
         specs = _match(self.loss, y_pred, names, "loss")
-        weights = [1.0] * len(flat_pred) if self.loss_weights is None else _match(self.loss_weights, y_pred, names, "loss_weights")
+        weights = (
+            [1.0] * len(flat_pred)
+            if self.loss_weights is None
+            else _match(self.loss_weights, y_pred, names, "loss_weights")
+        )
         self.losses = [None if s is None else losses_mod.get(s) for s in specs]
         self.weights = [1.0 if w is None else float(w) for w in weights]
         self.names = names
         self.built = True
 
-    def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> tuple[Any, list[Any]]:
+    def __call__(
+        self, y_true: Any, y_pred: Any, sample_weight: Any = None
+    ) -> tuple[Any, list[Any]]:
         flat_true = _as_list(y_true) if isinstance(y_true, (list, tuple, dict)) else [y_true]
         flat_pred = _as_list(y_pred)
         if isinstance(y_true, dict) and isinstance(y_pred, dict):
@@ -88,7 +104,11 @@ class CompileLoss:
                 f"The model has {len(flat_pred)} outputs but received {len(flat_true)} targets. "
                 "Pass one target per output (a list or a dict keyed by output name)."
             )
-        sws = _as_list(sample_weight) if isinstance(sample_weight, (list, tuple, dict)) else [sample_weight] * len(flat_pred)
+        sws = (
+            _as_list(sample_weight)
+            if isinstance(sample_weight, (list, tuple, dict))
+            else [sample_weight] * len(flat_pred)
+        )
         total = None
         per_output = []
         for fn, w, yt, yp, sw in zip(self.losses, self.weights, flat_true, flat_pred, sws):
@@ -131,7 +151,13 @@ def _check_target_shape(y_true: Any, y_pred: Any, fn: Any) -> None:
 class CompileMetrics:
     """Metrics per output, resolved against the first batch."""
 
-    def __init__(self, metrics: Any, weighted_metrics: Any = None, output_names: Sequence[str] | None = None, loss: Any = None) -> None:
+    def __init__(
+        self,
+        metrics: Any,
+        weighted_metrics: Any = None,
+        output_names: Sequence[str] | None = None,
+        loss: Any = None,
+    ) -> None:
         self.metrics_spec = metrics
         self.weighted_spec = weighted_metrics
         self.output_names = output_names
@@ -148,7 +174,11 @@ class CompileMetrics:
         for spec, weighted in ((self.metrics_spec, False), (self.weighted_spec, True)):
             if spec is None:
                 continue
-            per_output = _match(spec, y_pred, names, "metrics") if (isinstance(spec, dict) or multi) else [spec]
+            per_output = (
+                _match(spec, y_pred, names, "metrics")
+                if (isinstance(spec, dict) or multi)
+                else [spec]
+            )
             for i, entry in enumerate(per_output):
                 if entry is None:
                     continue
@@ -170,9 +200,15 @@ class CompileMetrics:
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
         flat_true = _as_list(y_true) if isinstance(y_true, (list, tuple, dict)) else [y_true]
         flat_pred = _as_list(y_pred)
-        sws = _as_list(sample_weight) if isinstance(sample_weight, (list, tuple)) else [sample_weight] * len(flat_pred)
+        sws = (
+            _as_list(sample_weight)
+            if isinstance(sample_weight, (list, tuple))
+            else [sample_weight] * len(flat_pred)
+        )
         for i, metric, weighted in self.entries:
-            metric.update_state(flat_true[i], flat_pred[i], sample_weight=sws[i] if weighted else None)
+            metric.update_state(
+                flat_true[i], flat_pred[i], sample_weight=sws[i] if weighted else None
+            )
 
 
 def _resolve_metric(identifier: Any, y_true: Any, y_pred: Any, loss: Any) -> Any:
@@ -181,12 +217,22 @@ def _resolve_metric(identifier: Any, y_true: Any, y_pred: Any, loss: Any) -> Any
     if isinstance(identifier, str) and identifier in ("accuracy", "acc", "crossentropy", "ce"):
         pred_shape = tuple(ops.shape(y_pred))
         true_shape = tuple(ops.shape(y_true)) if y_true is not None else ()
-        loss_name = loss if isinstance(loss, str) else getattr(loss, "name", getattr(loss, "__name__", ""))
+        loss_name = (
+            loss if isinstance(loss, str) else getattr(loss, "name", getattr(loss, "__name__", ""))
+        )
         is_acc = identifier in ("accuracy", "acc")
         if "binary" in str(loss_name) or (pred_shape and pred_shape[-1] == 1):
             cls = metrics_mod.BinaryAccuracy if is_acc else metrics_mod.BinaryCrossentropy
-        elif "sparse" in str(loss_name) or len(true_shape) < len(pred_shape) or (true_shape and true_shape[-1] == 1 and pred_shape[-1] != 1):
-            cls = metrics_mod.SparseCategoricalAccuracy if is_acc else metrics_mod.SparseCategoricalCrossentropy
+        elif (
+            "sparse" in str(loss_name)
+            or len(true_shape) < len(pred_shape)
+            or (true_shape and true_shape[-1] == 1 and pred_shape[-1] != 1)
+        ):
+            cls = (
+                metrics_mod.SparseCategoricalAccuracy
+                if is_acc
+                else metrics_mod.SparseCategoricalCrossentropy
+            )
         else:
             cls = metrics_mod.CategoricalAccuracy if is_acc else metrics_mod.CategoricalCrossentropy
         return cls(name=identifier)

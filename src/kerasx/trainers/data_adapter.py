@@ -41,12 +41,18 @@ def _to_numpy_tree(x: Any) -> Any:
 
 def _looks_like_data(x: Any) -> bool:
     """A list of numbers (one array) rather than a list of arrays."""
-    return isinstance(x, (list, tuple)) and len(x) > 0 and isinstance(x[0], (int, float, bool, np.number))
+    return (
+        isinstance(x, (list, tuple))
+        and len(x) > 0
+        and isinstance(x[0], (int, float, bool, np.number))
+    )
 
 
 def is_framework_dataset(x: Any) -> bool:
     mod = type(x).__module__
-    return (mod.startswith("tensorflow") and hasattr(x, "as_numpy_iterator")) or (mod.startswith("torch.utils.data") and hasattr(x, "__iter__"))
+    return (mod.startswith("tensorflow") and hasattr(x, "as_numpy_iterator")) or (
+        mod.startswith("torch.utils.data") and hasattr(x, "__iter__")
+    )
 
 
 def unpack_batch(batch: Any) -> tuple[Any, Any, Any]:
@@ -58,8 +64,14 @@ def unpack_batch(batch: Any) -> tuple[Any, Any, Any]:
             return batch[0], batch[1], None
         if len(batch) == 3:
             return batch
-        raise ValueError(f"Data is expected to be in format `x`, `(x,)`, `(x, y)`, or `(x, y, sample_weight)`, found: {batch!r}")
-    if isinstance(batch, list) and len(batch) in (2, 3) and all(not _looks_like_data(b) for b in batch):
+        raise ValueError(
+            f"Data is expected to be in format `x`, `(x,)`, `(x, y)`, or `(x, y, sample_weight)`, found: {batch!r}"
+        )
+    if (
+        isinstance(batch, list)
+        and len(batch) in (2, 3)
+        and all(not _looks_like_data(b) for b in batch)
+    ):
         return unpack_batch(tuple(batch))
     return batch, None, None
 
@@ -67,7 +79,16 @@ def unpack_batch(batch: Any) -> tuple[Any, Any, Any]:
 class ArrayAdapter:
     """In-memory arrays sliced into batches, optionally shuffled each epoch."""
 
-    def __init__(self, x: Any, y: Any = None, sample_weight: Any = None, batch_size: int | None = None, steps: int | None = None, shuffle: Any = False, class_weight: dict[int, float] | None = None) -> None:
+    def __init__(
+        self,
+        x: Any,
+        y: Any = None,
+        sample_weight: Any = None,
+        batch_size: int | None = None,
+        steps: int | None = None,
+        shuffle: Any = False,
+        class_weight: dict[int, float] | None = None,
+    ) -> None:
         self.x = _to_numpy_tree(x)
         self.y = _to_numpy_tree(y)
         self.sample_weight = _to_numpy_tree(sample_weight)
@@ -84,9 +105,13 @@ class ArrayAdapter:
             )
         self.num_samples = sizes.pop()
         if self.num_samples == 0:
-            raise ValueError("Expected input data with at least one sample; received empty arrays (0 samples).")
+            raise ValueError(
+                "Expected input data with at least one sample; received empty arrays (0 samples)."
+            )
         if class_weight is not None and self.y is not None:
-            self.sample_weight = _class_weights_to_sample_weights(self.y, class_weight, self.sample_weight)
+            self.sample_weight = _class_weights_to_sample_weights(
+                self.y, class_weight, self.sample_weight
+            )
         self.batch_size = int(batch_size or 32)
         self.shuffle = shuffle
         self.num_batches = math.ceil(self.num_samples / self.batch_size)
@@ -123,21 +148,33 @@ def _map(fn: Any, tree: Any) -> Any:
     return tree_unflatten(tdef, [fn(v) for v in leaves])
 
 
-def _class_weights_to_sample_weights(y: Any, class_weight: dict[int, float], sample_weight: Any) -> Any:
+def _class_weights_to_sample_weights(
+    y: Any, class_weight: dict[int, float], sample_weight: Any
+) -> Any:
     if isinstance(y, (list, tuple, dict)):
-        raise ValueError("`class_weight` is only supported for models with a single output; use `sample_weight` for multi-output models.")
-    labels = np.argmax(y, axis=-1) if (y.ndim > 1 and y.shape[-1] > 1) else y.reshape(y.shape[0], -1)[:, 0]
+        raise ValueError(
+            "`class_weight` is only supported for models with a single output; use `sample_weight` for multi-output models."
+        )
+    labels = (
+        np.argmax(y, axis=-1)
+        if (y.ndim > 1 and y.shape[-1] > 1)
+        else y.reshape(y.shape[0], -1)[:, 0]
+    )
     labels = np.round(labels).astype("int64")
     weights = np.array([class_weight.get(int(c), 1.0) for c in labels], dtype="float32")
     if sample_weight is not None:
-        weights = weights * np.asarray(sample_weight, dtype="float32").reshape(weights.shape[0], -1)[:, 0]
+        weights = (
+            weights * np.asarray(sample_weight, dtype="float32").reshape(weights.shape[0], -1)[:, 0]
+        )
     return weights
 
 
 class IterableAdapter:
     """Generators, PyDatasets, tf.data and torch DataLoaders: batches as they come."""
 
-    def __init__(self, data: Any, steps: int | None = None, class_weight: dict[int, float] | None = None) -> None:
+    def __init__(
+        self, data: Any, steps: int | None = None, class_weight: dict[int, float] | None = None
+    ) -> None:
         self.data = data
         self.steps = steps
         self.class_weight = class_weight
@@ -148,7 +185,11 @@ class IterableAdapter:
         data = self.data
         if hasattr(data, "as_numpy_iterator") and type(data).__module__.startswith("tensorflow"):
             return iter(data.as_numpy_iterator())
-        if hasattr(data, "__getitem__") and hasattr(data, "__len__") and hasattr(data, "on_epoch_end"):
+        if (
+            hasattr(data, "__getitem__")
+            and hasattr(data, "__len__")
+            and hasattr(data, "on_epoch_end")
+        ):
             return _pydataset_iter(data)
         return iter(data)
 
@@ -162,9 +203,15 @@ class IterableAdapter:
             except StopIteration:
                 self._iterator = None
                 if self.steps is not None and _is_generator(self.data) and count == 0:
-                    raise ValueError("The data generator is exhausted: it yielded no batch.") from None
+                    raise ValueError(
+                        "The data generator is exhausted: it yielded no batch."
+                    ) from None
                 break
-            x, y, sw = unpack_batch(batch if isinstance(batch, tuple) else (tuple(batch) if isinstance(batch, list) and len(batch) in (2, 3) else batch))
+            x, y, sw = unpack_batch(
+                batch
+                if isinstance(batch, tuple)
+                else (tuple(batch) if isinstance(batch, list) and len(batch) in (2, 3) else batch)
+            )
             x, y, sw = _to_numpy_tree(x), _to_numpy_tree(y), _to_numpy_tree(sw)
             if self.class_weight is not None and y is not None:
                 sw = _class_weights_to_sample_weights(y, self.class_weight, sw)
@@ -207,26 +254,58 @@ def _pydataset_iter(ds: Any) -> Iterator[Any]:
             yield result
 
 
-def get_adapter(x: Any, y: Any = None, sample_weight: Any = None, batch_size: int | None = None, steps: int | None = None, shuffle: Any = False, class_weight: dict[int, float] | None = None) -> ArrayAdapter | IterableAdapter:
+def get_adapter(
+    x: Any,
+    y: Any = None,
+    sample_weight: Any = None,
+    batch_size: int | None = None,
+    steps: int | None = None,
+    shuffle: Any = False,
+    class_weight: dict[int, float] | None = None,
+) -> ArrayAdapter | IterableAdapter:
     """Pick the adapter for ``x``; iterables may not come with ``y``."""
-    iterable = is_framework_dataset(x) or hasattr(x, "__next__") or (hasattr(x, "on_epoch_end") and hasattr(x, "__getitem__"))
+    iterable = (
+        is_framework_dataset(x)
+        or hasattr(x, "__next__")
+        or (hasattr(x, "on_epoch_end") and hasattr(x, "__getitem__"))
+    )
     if iterable:
         if y is not None:
-            raise ValueError(f"When `x` is a dataset, generator or PyDataset, `y` must be None (targets come from `x`). Received: y of type {type(y).__name__}")
+            raise ValueError(
+                f"When `x` is a dataset, generator or PyDataset, `y` must be None (targets come from `x`). Received: y of type {type(y).__name__}"
+            )
         if sample_weight is not None:
-            raise ValueError("`sample_weight` is not supported when `x` is a dataset, generator or PyDataset; yield (x, y, sample_weight) instead.")
+            raise ValueError(
+                "`sample_weight` is not supported when `x` is a dataset, generator or PyDataset; yield (x, y, sample_weight) instead."
+            )
         return IterableAdapter(x, steps=steps, class_weight=class_weight)
-    return ArrayAdapter(x, y, sample_weight, batch_size=batch_size, steps=steps, shuffle=shuffle, class_weight=class_weight)
+    return ArrayAdapter(
+        x,
+        y,
+        sample_weight,
+        batch_size=batch_size,
+        steps=steps,
+        shuffle=shuffle,
+        class_weight=class_weight,
+    )
 
 
-def train_validation_split(arrays: tuple[Any, Any, Any], validation_split: float) -> tuple[tuple[Any, Any, Any], tuple[Any, Any, Any]]:
+def train_validation_split(
+    arrays: tuple[Any, Any, Any], validation_split: float
+) -> tuple[tuple[Any, Any, Any], tuple[Any, Any, Any]]:
     """Split off the last ``validation_split`` fraction of each array (before shuffling)."""
     x, y, sw = (_to_numpy_tree(a) for a in arrays)
     flat = [a for a in tree_flatten((x, y, sw))[0] if a is not None]
     n = int(flat[0].shape[0])
     cut = int(math.floor(n * (1.0 - validation_split)))
     if cut == 0 or cut == n:
-        raise ValueError(f"Training data contains {n} samples, which is not sufficient to split it into a validation and training set as specified by `validation_split={validation_split}`.")
+        raise ValueError(
+            f"Training data contains {n} samples, which is not sufficient to split it into a validation and training set as specified by `validation_split={validation_split}`."
+        )
     first = lambda a: None if a is None else a[:cut]  # noqa: E731
     second = lambda a: None if a is None else a[cut:]  # noqa: E731
-    return (_map(first, x), _map(first, y), _map(first, sw)), (_map(second, x), _map(second, y), _map(second, sw))
+    return (_map(first, x), _map(first, y), _map(first, sw)), (
+        _map(second, x),
+        _map(second, y),
+        _map(second, sw),
+    )

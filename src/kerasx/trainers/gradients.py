@@ -22,7 +22,9 @@ from kerasx.engine import state
 from kerasx.engine.variable import Variable
 
 
-def value_and_grad(loss_fn: Callable[[], Any], variables: Sequence[Variable], has_aux: bool = False) -> tuple[Any, list[Any]]:
+def value_and_grad(
+    loss_fn: Callable[[], Any], variables: Sequence[Variable], has_aux: bool = False
+) -> tuple[Any, list[Any]]:
     """Call ``loss_fn()`` and return ``(value, grads)``: one gradient per variable.
 
     With ``has_aux=True``, ``loss_fn`` returns ``(loss, aux)`` and ``value`` is that pair.

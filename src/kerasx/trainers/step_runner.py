@@ -56,7 +56,11 @@ class StepRunner:
         self._mode = mode
         if self.stateless:
             vs = self._variables(mode)
-            if self._vars.get(mode) is None or len(self._vars[mode]) != len(vs) or any(a is not b for a, b in zip(self._vars[mode], vs)):
+            if (
+                self._vars.get(mode) is None
+                or len(self._vars[mode]) != len(vs)
+                or any(a is not b for a, b in zip(self._vars[mode], vs))
+            ):
                 self._vars[mode] = vs
                 self._fns.pop(mode, None)
             self._values = [v._raw_value() for v in vs]
@@ -89,12 +93,18 @@ class StepRunner:
             return fn
         model = self.model
         variables = self._vars[mode]
-        step = {"train": model.train_step, "test": model.test_step, "predict": model.predict_step}[mode]
+        step = {"train": model.train_step, "test": model.test_step, "predict": model.predict_step}[
+            mode
+        ]
 
         def pure(values: list[Any], batch: Any) -> Any:
             with state.StatelessScope(list(zip(variables, values))) as scope:
                 out = step(batch)
-            new = [scope.updated_value(v, val) for v, val in zip(variables, values)] if mode != "predict" else values
+            new = (
+                [scope.updated_value(v, val) for v, val in zip(variables, values)]
+                if mode != "predict"
+                else values
+            )
             return out, new
 
         fn = self._compile(pure, donate=mode != "predict")
@@ -106,7 +116,9 @@ class StepRunner:
         if fn is not None:
             return fn
         model = self.model
-        step = {"train": model.train_step, "test": model.test_step, "predict": model.predict_step}[mode]
+        step = {"train": model.train_step, "test": model.test_step, "predict": model.predict_step}[
+            mode
+        ]
         fn = self._compile(step, donate=False)
         self._fns[mode] = fn
         return fn
@@ -114,7 +126,13 @@ class StepRunner:
     def _convert(self, batch: Any) -> Any:
         B = _backend.B
         leaves, tdef = tree_flatten(batch)
-        return tree_unflatten(tdef, [None if v is None else (v if B.is_tensor(v) else B.convert_to_tensor(v)) for v in leaves])
+        return tree_unflatten(
+            tdef,
+            [
+                None if v is None else (v if B.is_tensor(v) else B.convert_to_tensor(v))
+                for v in leaves
+            ],
+        )
 
     # ---------------------------------------------------------------- running
     def _run(self, mode: str, batch: Any) -> Any:

@@ -60,7 +60,11 @@ class Trainer:
 
         self.optimizer = optimizers.get(optimizer)
         self._compile_loss = CompileLoss(loss, loss_weights) if loss is not None else None
-        self._compile_metrics = CompileMetrics(metrics, weighted_metrics, loss=loss) if (metrics or weighted_metrics) else None
+        self._compile_metrics = (
+            CompileMetrics(metrics, weighted_metrics, loss=loss)
+            if (metrics or weighted_metrics)
+            else None
+        )
         self._loss_tracker = metrics_mod.Mean(name="loss")
         self.run_eagerly = bool(run_eagerly)
         self.jit_compile = jit_compile
@@ -97,12 +101,35 @@ class Trainer:
             value = config.get(key)
             if isinstance(value, dict) and "class_name" in value:
                 config[key] = deserialize_keras_object(value)
-        self.compile(**{k: v for k, v in config.items() if k in ("optimizer", "loss", "loss_weights", "metrics", "weighted_metrics", "run_eagerly", "steps_per_execution", "jit_compile")})
+        self.compile(
+            **{
+                k: v
+                for k, v in config.items()
+                if k
+                in (
+                    "optimizer",
+                    "loss",
+                    "loss_weights",
+                    "metrics",
+                    "weighted_metrics",
+                    "run_eagerly",
+                    "steps_per_execution",
+                    "jit_compile",
+                )
+            }
+        )
         if self.built and self.optimizer is not None:
             self.optimizer.build(self.trainable_variables)
 
     # ------------------------------------------------------- losses & metrics
-    def compute_loss(self, x: Any = None, y: Any = None, y_pred: Any = None, sample_weight: Any = None, training: bool = True) -> Any:
+    def compute_loss(
+        self,
+        x: Any = None,
+        y: Any = None,
+        y_pred: Any = None,
+        sample_weight: Any = None,
+        training: bool = True,
+    ) -> Any:
         """Compiled loss plus the model's own losses (regularization, ``add_loss``)."""
         total = None
         if self._compile_loss is not None and y is not None:
@@ -122,7 +149,9 @@ class Trainer:
             total = ops.convert_to_tensor(0.0)
         return total
 
-    def compute_metrics(self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None) -> dict[str, Any]:
+    def compute_metrics(
+        self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None
+    ) -> dict[str, Any]:
         """Update the compiled metrics and return all metric results."""
         if self._compile_metrics is not None and y is not None:
             if not self._compile_metrics.built:
@@ -204,7 +233,11 @@ class Trainer:
             y_spec = _spec_of(y)
             if self._compile_loss is not None and not self._compile_loss.built and y is not None:
                 self._compile_loss.build(self, y_spec, y_pred)
-            if self._compile_metrics is not None and not self._compile_metrics.built and y is not None:
+            if (
+                self._compile_metrics is not None
+                and not self._compile_metrics.built
+                and y is not None
+            ):
                 self._compile_metrics.build(self, y_spec, y_pred)
             if self.optimizer is not None and not getattr(self.optimizer, "built", False):
                 self.optimizer.build(self.trainable_variables)
@@ -221,7 +254,11 @@ class Trainer:
         if hasattr(self, "_stack") and not self.built:
             first = tree_flatten(x_spec)[0][0]
             self.build((None, *first.shape[1:]))
-            return self._functional.compute_output_spec(x_spec) if self._functional is not None else None
+            return (
+                self._functional.compute_output_spec(x_spec)
+                if self._functional is not None
+                else None
+            )
         return compute_output_spec(self.__call__, x_spec, training=False)
 
     # --------------------------------------------------------------------- fit
@@ -250,15 +287,45 @@ class Trainer:
         self._assert_compiled()
         if validation_split and validation_data is None:
             if data_adapter.is_framework_dataset(x) or hasattr(x, "__next__"):
-                raise ValueError("`validation_split` is only supported for array inputs (not datasets or generators).")
-            (x, y, sample_weight), validation_data = data_adapter.train_validation_split((x, y, sample_weight), validation_split)
-        data = data_adapter.get_adapter(x, y, sample_weight, batch_size=batch_size, steps=steps_per_epoch, shuffle=shuffle, class_weight=class_weight)
+                raise ValueError(
+                    "`validation_split` is only supported for array inputs (not datasets or generators)."
+                )
+            (x, y, sample_weight), validation_data = data_adapter.train_validation_split(
+                (x, y, sample_weight), validation_split
+            )
+        data = data_adapter.get_adapter(
+            x,
+            y,
+            sample_weight,
+            batch_size=batch_size,
+            steps=steps_per_epoch,
+            shuffle=shuffle,
+            class_weight=class_weight,
+        )
         val_data = None
         if validation_data is not None:
-            vx, vy, vsw = data_adapter.unpack_batch(validation_data) if isinstance(validation_data, (tuple, list)) else (validation_data, None, None)
-            val_data = data_adapter.get_adapter(vx, vy, vsw, batch_size=validation_batch_size or batch_size, steps=validation_steps)
+            vx, vy, vsw = (
+                data_adapter.unpack_batch(validation_data)
+                if isinstance(validation_data, (tuple, list))
+                else (validation_data, None, None)
+            )
+            val_data = data_adapter.get_adapter(
+                vx, vy, vsw, batch_size=validation_batch_size or batch_size, steps=validation_steps
+            )
         verbose = _verbose(verbose)
-        cbs = callbacks if isinstance(callbacks, CallbackList) else CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=epochs, steps=data.num_batches)
+        cbs = (
+            callbacks
+            if isinstance(callbacks, CallbackList)
+            else CallbackList(
+                callbacks,
+                add_history=True,
+                add_progbar=verbose != 0,
+                model=self,
+                verbose=verbose,
+                epochs=epochs,
+                steps=data.num_batches,
+            )
+        )
         runner = self._get_runner()
         self.stop_training = False
         cbs.on_train_begin()
@@ -280,7 +347,9 @@ class Trainer:
                 if self.stop_training:
                     break
             if step < 0:
-                raise ValueError("The training data yielded no batch. Check that `x` is not empty and `steps_per_epoch` is positive.")
+                raise ValueError(
+                    "The training data yielded no batch. Check that `x` is not empty and `steps_per_epoch` is positive."
+                )
             runner.sync()
             logs = _to_floats(self.get_metrics_result())
             if val_data is not None and (epoch + 1) % validation_freq == 0:
@@ -313,7 +382,14 @@ class Trainer:
 
         data = data_adapter.get_adapter(x, y, sample_weight, batch_size=batch_size, steps=steps)
         verbose = _verbose(verbose)
-        cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1, steps=data.num_batches)
+        cbs = CallbackList(
+            callbacks,
+            add_progbar=verbose != 0,
+            model=self,
+            verbose=verbose,
+            epochs=1,
+            steps=data.num_batches,
+        )
         logs = self._evaluate_adapter(data, cbs, in_fit=False)
         if return_dict:
             return logs
@@ -345,13 +421,27 @@ class Trainer:
         return logs
 
     # ----------------------------------------------------------------- predict
-    def predict(self, x: Any, batch_size: int | None = None, verbose: Any = "auto", steps: int | None = None, callbacks: Any = None) -> Any:
+    def predict(
+        self,
+        x: Any,
+        batch_size: int | None = None,
+        verbose: Any = "auto",
+        steps: int | None = None,
+        callbacks: Any = None,
+    ) -> Any:
         """Model outputs for all samples of ``x``, as NumPy arrays."""
         from kerasx.callbacks import CallbackList
 
         data = data_adapter.get_adapter(x, None, None, batch_size=batch_size, steps=steps)
         verbose = _verbose(verbose)
-        cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1, steps=data.num_batches)
+        cbs = CallbackList(
+            callbacks,
+            add_progbar=verbose != 0,
+            model=self,
+            verbose=verbose,
+            epochs=1,
+            steps=data.num_batches,
+        )
         runner = self._get_runner()
         cbs.on_predict_begin()
         outputs: list[Any] = []
@@ -369,13 +459,25 @@ class Trainer:
             raise ValueError("The prediction data yielded no batch.")
         B = _backend.B
         leaves0, tdef = tree_flatten(outputs[0])
-        per_leaf = [[B.convert_to_numpy(tree_flatten(o)[0][i]) for o in outputs] for i in range(len(leaves0))]
+        per_leaf = [
+            [B.convert_to_numpy(tree_flatten(o)[0][i]) for o in outputs]
+            for i in range(len(leaves0))
+        ]
         return tree_unflatten(tdef, [np.concatenate(chunks, axis=0) for chunks in per_leaf])
 
     # ------------------------------------------------------------- on_batch
-    def train_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, class_weight: dict[int, float] | None = None, return_dict: bool = False) -> Any:
+    def train_on_batch(
+        self,
+        x: Any,
+        y: Any = None,
+        sample_weight: Any = None,
+        class_weight: dict[int, float] | None = None,
+        return_dict: bool = False,
+    ) -> Any:
         self._assert_compiled()
-        data = data_adapter.get_adapter(x, y, sample_weight, batch_size=_num_samples(x), class_weight=class_weight)
+        data = data_adapter.get_adapter(
+            x, y, sample_weight, batch_size=_num_samples(x), class_weight=class_weight
+        )
         batch = next(iter(data))
         self._ensure_built(batch)
         runner = self._get_runner()
@@ -385,7 +487,9 @@ class Trainer:
         logs = _to_floats(self.get_metrics_result())
         return logs if return_dict else _flatten_logs(logs)
 
-    def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False) -> Any:
+    def test_on_batch(
+        self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False
+    ) -> Any:
         self._assert_compiled()
         data = data_adapter.get_adapter(x, y, sample_weight, batch_size=_num_samples(x))
         batch = next(iter(data))
@@ -410,7 +514,9 @@ class Trainer:
 
     def _assert_compiled(self) -> None:
         if not self.compiled:
-            raise ValueError("You must call `compile()` before using the model for training or evaluation.")
+            raise ValueError(
+                "You must call `compile()` before using the model for training or evaluation."
+            )
 
 
 class _LazyLogs(dict):
@@ -512,7 +618,11 @@ def _spec_of(data: Any) -> Any:
             continue
         arr_shape = tuple(np.shape(leaf)) if not hasattr(leaf, "shape") else tuple(leaf.shape)
         dtype = getattr(leaf, "dtype", None)
-        dtype = _backend.B.dtype(leaf) if _backend.B.is_tensor(leaf) else str(np.asarray(leaf).dtype if dtype is None else np.dtype(dtype))
+        dtype = (
+            _backend.B.dtype(leaf)
+            if _backend.B.is_tensor(leaf)
+            else str(np.asarray(leaf).dtype if dtype is None else np.dtype(dtype))
+        )
         if dtype == "float64":
             dtype = "float32"
         specs.append(KerasTensor((None, *arr_shape[1:]), dtype))

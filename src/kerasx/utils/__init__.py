@@ -19,7 +19,9 @@ def set_random_seed(seed: int) -> None:
     backend, and unseeded dropout/augmentation draws are reproducible.
     """
     if not isinstance(seed, int):
-        raise ValueError(f"Expected `seed` argument to be an integer. Received: seed={seed} (of type {type(seed)})")
+        raise ValueError(
+            f"Expected `seed` argument to be an integer. Received: seed={seed} (of type {type(seed)})"
+        )
     _pyrandom.seed(seed)
     np.random.seed(seed % (2**32))
     from kerasx.random.seed_generator import reset_global_seed_generator
@@ -48,7 +50,9 @@ def to_categorical(x: Any, num_classes: int | None = None) -> np.ndarray:
     if num_classes is None:
         num_classes = int(y.max()) + 1 if y.size else 0
     if y.size and (y.min() < 0 or y.max() >= num_classes):
-        raise ValueError(f"Class indices must lie in [0, {num_classes}). Received values in [{y.min()}, {y.max()}].")
+        raise ValueError(
+            f"Class indices must lie in [0, {num_classes}). Received values in [{y.min()}, {y.max()}]."
+        )
     out = np.zeros((y.shape[0], num_classes), dtype="float32")
     out[np.arange(y.shape[0]), y] = 1.0
     return out.reshape((*shape, num_classes))

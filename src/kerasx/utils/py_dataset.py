@@ -13,7 +13,9 @@ class PyDataset:
     batch, ``x`` / ``(x, y)`` / ``(x, y, sample_weight)``).  With ``workers > 1``
     batches are prepared in threads ahead of the training step."""
 
-    def __init__(self, workers: int = 1, use_multiprocessing: bool = False, max_queue_size: int = 10) -> None:
+    def __init__(
+        self, workers: int = 1, use_multiprocessing: bool = False, max_queue_size: int = 10
+    ) -> None:
         self.workers = workers
         self.use_multiprocessing = use_multiprocessing
         self.max_queue_size = max_queue_size

@@ -21,7 +21,13 @@ def _count(weights: list[Any]) -> int:
     return int(sum(v.size for v in weights))
 
 
-def print_summary(model: Any, line_length: int | None = None, print_fn: Callable[..., Any] | None = None, expand_nested: bool = False, show_trainable: bool = False) -> None:
+def print_summary(
+    model: Any,
+    line_length: int | None = None,
+    print_fn: Callable[..., Any] | None = None,
+    expand_nested: bool = False,
+    show_trainable: bool = False,
+) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -35,7 +41,11 @@ def print_summary(model: Any, line_length: int | None = None, print_fn: Callable
     for layer in layers:
         if type(layer).__name__ == "InputLayer" and type(model).__name__ == "Sequential":
             continue
-        row = [f"{layer.name} ({type(layer).__name__})", _shape_str(layer), f"{_count(layer.weights):,}" if layer.built else "0 (unbuilt)"]
+        row = [
+            f"{layer.name} ({type(layer).__name__})",
+            _shape_str(layer),
+            f"{_count(layer.weights):,}" if layer.built else "0 (unbuilt)",
+        ]
         if show_trainable:
             row.append("Y" if layer.trainable else "N")
         table.add_row(*row)

@@ -18,7 +18,9 @@ def normalize_tuple(value: int | Sequence[int], n: int, name: str) -> tuple[int,
         return (value,) * n
     out = tuple(int(v) for v in value)
     if len(out) != n:
-        raise ValueError(f"The `{name}` argument must be a tuple of {n} integers. Received: {name}={value}")
+        raise ValueError(
+            f"The `{name}` argument must be a tuple of {n} integers. Received: {name}={value}"
+        )
     return out
 
 
@@ -33,7 +35,9 @@ def dilated_size(kernel: int, dilation: int) -> int:
     return (kernel - 1) * dilation + 1
 
 
-def conv_output_length(length: int | None, kernel: int, padding: str, stride: int, dilation: int = 1) -> int | None:
+def conv_output_length(
+    length: int | None, kernel: int, padding: str, stride: int, dilation: int = 1
+) -> int | None:
     """Output length of a convolution or pooling window along one axis."""
     if length is None:
         return None
@@ -54,7 +58,11 @@ def same_padding(length: int, kernel: int, stride: int, dilation: int = 1) -> tu
 
 
 def explicit_padding(
-    spatial: Sequence[int], kernel: Sequence[int], strides: Sequence[int], dilation: Sequence[int], padding: str
+    spatial: Sequence[int],
+    kernel: Sequence[int],
+    strides: Sequence[int],
+    dilation: Sequence[int],
+    padding: str,
 ) -> list[tuple[int, int]]:
     """Per-axis ``(before, after)`` pairs for ``valid`` / ``same`` / ``causal``."""
     if padding == "valid":
@@ -65,7 +73,12 @@ def explicit_padding(
 
 
 def conv_transpose_output_length(
-    length: int | None, kernel: int, padding: str, output_padding: int | None, stride: int, dilation: int = 1
+    length: int | None,
+    kernel: int,
+    padding: str,
+    output_padding: int | None,
+    stride: int,
+    dilation: int = 1,
 ) -> int | None:
     """Keras' output length of a transposed convolution along one axis."""
     if length is None:
@@ -80,7 +93,12 @@ def conv_transpose_output_length(
 
 
 def conv_transpose_padding(
-    length: int, kernel: int, padding: str, output_padding: int | None, stride: int, dilation: int = 1
+    length: int,
+    kernel: int,
+    padding: str,
+    output_padding: int | None,
+    stride: int,
+    dilation: int = 1,
 ) -> tuple[int, int]:
     """Padding ``(before, after)`` of the stride-dilated input for the equivalent
     forward convolution (kernel flipped) that computes a transposed convolution."""

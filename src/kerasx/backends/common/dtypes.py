@@ -14,14 +14,21 @@ from typing import Any
 
 import numpy as np
 
+from kerasx.backends.common.settings import (  # noqa: F401  # noqa: F401
+    epsilon,
+    floatx,
+    image_data_format,
+    set_epsilon,
+    set_floatx,
+    set_image_data_format,
+)
+
 FLOAT_TYPES = ("bfloat16", "float16", "float32", "float64")
 INT_TYPES = ("int8", "int16", "int32", "int64")
 UINT_TYPES = ("uint8", "uint16", "uint32", "uint64")
 COMPLEX_TYPES = ("complex64", "complex128")
 ALLOWED_DTYPES = ("bool", *UINT_TYPES, *INT_TYPES, *FLOAT_TYPES, *COMPLEX_TYPES, "string")
 
-from kerasx.backends.common.settings import epsilon, floatx, image_data_format  # noqa: F401
-from kerasx.backends.common.settings import set_epsilon, set_floatx, set_image_data_format  # noqa: F401
 
 _ALIASES = {
     "float": "float32",

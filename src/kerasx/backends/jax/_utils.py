@@ -189,44 +189,59 @@ def promote(x1: Any, x2: Any) -> tuple[Any, Any]:
         return (x1 if d1 == jd else x1.astype(jd)), (x2 if d2 == jd else x2.astype(jd))
     s1 = type(x1) in PY_SCALARS
     s2 = type(x2) in PY_SCALARS
+    if s1 and s2:
+        jd = jdtype(_dt.result_type(x1, x2))
+        return jnp.asarray(x1, jd), jnp.asarray(x2, jd)
     if not s1:
         x1 = tensor(x1)
     if not s2:
         x2 = tensor(x2)
-    i1 = x1 if s1 else name_of(x1.dtype)
-    i2 = x2 if s2 else name_of(x2.dtype)
-    if s1 or s2:
-        name = _dt.result_type(i1, i2)
-    else:
-        name = result_name(i1, i2)
-    jd = jdtype(name)
-    if s1 and s2:
-        return jnp.asarray(x1, jd), jnp.asarray(x2, jd)
-    if s1:
-        x1 = _scalar_for(x1, jd)
-    else:
-        x1 = x1 if x1.dtype == jd else x1.astype(jd)
     if s2:
-        x2 = _scalar_for(x2, jd)
-    else:
-        x2 = x2 if x2.dtype == jd else x2.astype(jd)
-    return x1, x2
+        jd = _weak_result(x1.dtype, type(x2))
+        return (x1 if x1.dtype == jd else x1.astype(jd)), _scalar_for(x2, jd)
+    if s1:
+        jd = _weak_result(x2.dtype, type(x1))
+        return _scalar_for(x1, jd), (x2 if x2.dtype == jd else x2.astype(jd))
+    d1, d2 = x1.dtype, x2.dtype
+    if d1 == d2:
+        return x1, x2
+    jd = jdtype(result_name(name_of(d1), name_of(d2)))
+    return (x1 if d1 == jd else x1.astype(jd)), (x2 if d2 == jd else x2.astype(jd))
+
+
+_WEAK_SAMPLE = {bool: True, int: 1, float: 1.0, complex: 1j}
+_WEAK_CACHE: dict = {}
+
+
+def _weak_result(np_dtype: Any, scalar_type: type) -> Any:
+    """JAX dtype of an array of ``np_dtype`` combined with a weak Python scalar."""
+    key = (np_dtype, scalar_type, _settings.floatx(), x64())
+    try:
+        return _WEAK_CACHE[key]
+    except KeyError:
+        out = jdtype(_dt.result_type(name_of(np_dtype), _WEAK_SAMPLE[scalar_type]))
+        _WEAK_CACHE[key] = out
+        return out
+
+
+_INT_BOUNDS: dict = {}
 
 
 def _scalar_for(v: Any, jd: Any) -> Any:
-    """A Python scalar ready to meet an array of dtype ``jd`` without widening it."""
+    """A Python scalar ready to meet an array of dtype ``jd`` without widening it
+    (ints out of the dtype's range wrap around, as a cast would)."""
     kind = jd.kind
     if kind == "b":
         return bool(v)
     if kind in "iu":
         if isinstance(v, bool):
             return int(v)
-        info = np.iinfo(jd)
-        if not info.min <= v <= info.max:
+        bounds = _INT_BOUNDS.get(jd)
+        if bounds is None:
+            info = np.iinfo(jd)
+            bounds = _INT_BOUNDS[jd] = (int(info.min), int(info.max))
+        if not bounds[0] <= v <= bounds[1]:
             return jnp.asarray(np.asarray(v).astype(jd))
-        return v
-    if kind == "f" and isinstance(v, complex):
-        return v
     return v
 
 

@@ -121,7 +121,7 @@ def is_inexact(d: torch.dtype) -> bool:
 # ---------------------------------------------------------------------- devices
 def _default_device() -> str:
     if torch.cuda.is_available():
-        return "cuda"
+        return f"cuda:{torch.cuda.current_device()}"  # indexed, so device equality checks hold
     return "cpu"
 
 
@@ -148,7 +148,7 @@ def parse_device(name: Any) -> torch.device:
         kind = "cuda"
     if kind == "cpu":
         return torch.device("cpu")
-    return torch.device(kind, int(idx)) if idx else torch.device(kind)
+    return torch.device(kind, int(idx) if idx else 0)
 
 
 @contextlib.contextmanager
@@ -168,4 +168,6 @@ def np_to_torch(arr: np.ndarray, device: torch.device) -> Tensor:
         raise TypeError(f"Cannot convert an array of dtype {arr.dtype} to a torch tensor.")
     if not arr.dtype.isnative:
         arr = arr.astype(arr.dtype.newbyteorder("="))
-    return torch.tensor(arr, device=device)
+    # One copy (never aliasing the caller's array); handles negative strides too.
+    t = torch.from_numpy(np.array(arr, order="C", copy=True))
+    return t if device.type == "cpu" else t.to(device)

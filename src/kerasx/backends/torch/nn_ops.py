@@ -29,6 +29,20 @@ def _flat_pad(pads: Sequence[tuple[int, int]]) -> list[int]:
     return flat
 
 
+def _transpose_padding(length: int, kernel: int, padding: str, output_padding: int | None, stride: int, dilation: int) -> tuple[int, int]:
+    """(before, after) padding of the stride-dilated input for the equivalent forward
+    convolution. TensorFlow's rule: the "same" forward conv mapping the output back to
+    the input pads ``max((n - 1) * s + dk - out, 0)`` in total, half before; the output
+    keeps the elements after that crop. (``common.conv_utils.conv_transpose_padding``
+    splits differently when ``output_padding`` is given with "same".)"""
+    dk = (kernel - 1) * dilation + 1
+    out = C.conv_transpose_output_length(length, kernel, padding, output_padding, stride, dilation)
+    assert out is not None
+    crop = 0 if padding == "valid" else max((length - 1) * stride + dk - out, 0) // 2
+    before = dk - 1 - crop
+    return before, out - ((length - 1) * stride + 1) - before + dk - 1
+
+
 def _float_act(fn: Any, name: str) -> Any:
     def method(self: Any, x: Any) -> Tensor:
         if not isinstance(x, Tensor) or x.dtype not in U.INEXACT:
@@ -235,7 +249,7 @@ class NNMixin:
         native_p, native_op, crops = [], [], []
         native = True
         for length, ks, s, d, op in zip(x.shape[2:], k.shape[:nd], st, dil, ops):
-            before, after = C.conv_transpose_padding(length, ks, pad, op, s, d)
+            before, after = _transpose_padding(length, ks, pad, op, s, d)
             full = d * (ks - 1)  # padding of the dilated input in torch's un-padded transpose
             p, extra = full - before, after - before
             native = native and p >= 0 and 0 <= extra < max(s, d)
@@ -376,14 +390,16 @@ class NNMixin:
         epsilon: float | None = None,
         **kwargs: Any,
     ) -> Tensor:
+        # Keras 3: epsilon=None means backend.epsilon() (the protocol default says 1e-3).
+        eps = _settings.epsilon() if epsilon is None else epsilon
         x = self._ft(x)
         shape = self._trailing(x, axis)
         if shape is not None and not kwargs:
             g = self._param(gamma, shape, x.dtype)
             b = self._param(beta, shape, x.dtype)
             if g is not False and b is not False:
-                return F.layer_norm(x, shape, g, b, 1e-3 if epsilon is None else epsilon)
-        return super().layer_normalization(x, gamma, beta, axis, epsilon, **kwargs)  # type: ignore[misc]
+                return F.layer_norm(x, shape, g, b, eps)
+        return super().layer_normalization(x, gamma, beta, axis, eps, **kwargs)  # type: ignore[misc]
 
     def rms_normalization(
         self, x: Any, scale: Any = None, axis: Any = -1, epsilon: float | None = None

@@ -82,7 +82,7 @@ class NumpyMoreMixin:
             dims = sorted(self._axes(axis, x.ndim), reverse=True)
             out = x.to(work)
             for d in dims:
-                out = torch.prod(out, dim=d, keepdim=keepdims)
+                out = torch.prod(out, dim=d, keepdim=keepdims, dtype=work)
         return out if work is out_d else out.to(out_d)
 
     def mean(self, x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
@@ -577,3 +577,21 @@ class NumpyMoreMixin:
             if prod.dtype not in U.WIDE_UINT
             else self._wide(torch.sum, prod).to(prod.dtype)
         )
+
+    def cross(self, x1: Any, x2: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: int | None = None) -> Tensor:
+        if axis is not None:
+            axisa = axisb = axisc = axis
+        a, b = self._bin_t(x1, x2)
+        a, b = torch.movedim(a, axisa, -1), torch.movedim(b, axisb, -1)
+        if a.shape[-1] == 2 and b.shape[-1] == 2:  # NumPy: the z component only
+            return a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]
+        if a.shape[-1] == 2:
+            a = F.pad(a, (0, 1))
+        if b.shape[-1] == 2:
+            b = F.pad(b, (0, 1))
+        a, b = torch.broadcast_tensors(a, b)
+        try:
+            out = torch.linalg.cross(a, b, dim=-1)
+        except RuntimeError:
+            out = self._wide(lambda p, q: torch.linalg.cross(p, q, dim=-1), a, b)
+        return torch.movedim(out, -1, axisc)

@@ -70,6 +70,16 @@ def _binary(
     return method
 
 
+def _xy(m: Callable[[Any, Any, Any], Tensor]) -> Callable[[Any, Any, Any], Tensor]:
+    """The protocol names the bitwise ops' arguments ``x`` and ``y``."""
+
+    def method(self: Any, x: Any, y: Any) -> Tensor:
+        return m(self, x, y)
+
+    method.__name__ = m.__name__
+    return method
+
+
 class NumpyMixin:
     """Creation and elementwise ops."""
 
@@ -371,11 +381,11 @@ class NumpyMixin:
     less_equal = _binary(operator.le, "less_equal")
     greater = _binary(operator.gt, "greater")
     greater_equal = _binary(operator.ge, "greater_equal")
-    bitwise_and = _binary(operator.and_, "bitwise_and")
-    bitwise_or = _binary(operator.or_, "bitwise_or")
-    bitwise_xor = _binary(operator.xor, "bitwise_xor")
-    bitwise_left_shift = _binary(operator.lshift, "bitwise_left_shift", bool_as_int=True)
-    bitwise_right_shift = _binary(operator.rshift, "bitwise_right_shift", bool_as_int=True)
+    bitwise_and = _xy(_binary(operator.and_, "bitwise_and"))
+    bitwise_or = _xy(_binary(operator.or_, "bitwise_or"))
+    bitwise_xor = _xy(_binary(operator.xor, "bitwise_xor"))
+    bitwise_left_shift = _xy(_binary(operator.lshift, "bitwise_left_shift", bool_as_int=True))
+    bitwise_right_shift = _xy(_binary(operator.rshift, "bitwise_right_shift", bool_as_int=True))
     fmod = _binary(
         lambda a, b: torch.fmod(
             a if isinstance(a, Tensor) else torch.tensor(a, dtype=b.dtype, device=b.device), b

@@ -34,7 +34,9 @@ class Dense(Layer):
     ) -> None:
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if not isinstance(units, int) or units <= 0:
-            raise ValueError(f"Received an invalid value for `units`, expected a positive integer. Received: units={units}")
+            raise ValueError(
+                f"Received an invalid value for `units`, expected a positive integer. Received: units={units}"
+            )
         self.units = units
         self.activation = activations.get(activation)
         self.use_bias = use_bias
@@ -50,7 +52,9 @@ class Dense(Layer):
     def build(self, input_shape: tuple[int | None, ...]) -> None:
         input_dim = input_shape[-1]
         if input_dim is None:
-            raise ValueError(f"The last dimension of the inputs to layer '{self.name}' should be defined. Found None. Full input shape received: {input_shape}")
+            raise ValueError(
+                f"The last dimension of the inputs to layer '{self.name}' should be defined. Found None. Full input shape received: {input_shape}"
+            )
         self.kernel = self.add_weight(
             name="kernel",
             shape=(input_dim, self.units),
@@ -59,7 +63,13 @@ class Dense(Layer):
             constraint=self.kernel_constraint,
         )
         self.bias = (
-            self.add_weight(name="bias", shape=(self.units,), initializer=self.bias_initializer, regularizer=self.bias_regularizer, constraint=self.bias_constraint)
+            self.add_weight(
+                name="bias",
+                shape=(self.units,),
+                initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
             if self.use_bias
             else None
         )

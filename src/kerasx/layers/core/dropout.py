@@ -14,10 +14,18 @@ from kerasx.saving.registry import keras_export
 class Dropout(Layer):
     """Drops each input with probability ``rate`` and scales the rest by ``1/(1-rate)``."""
 
-    def __init__(self, rate: float, noise_shape: Sequence[int | None] | None = None, seed: int | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        rate: float,
+        noise_shape: Sequence[int | None] | None = None,
+        seed: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         if not 0 <= rate <= 1:
-            raise ValueError(f"Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate={rate}")
+            raise ValueError(
+                f"Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate={rate}"
+            )
         self.rate = rate
         self.noise_shape = noise_shape
         self.seed = seed
@@ -27,7 +35,9 @@ class Dropout(Layer):
 
     def call(self, inputs: Any, training: Any = False) -> Any:
         if training and self.rate > 0:
-            return random.dropout(inputs, self.rate, noise_shape=self.noise_shape, seed=self.seed_generator)
+            return random.dropout(
+                inputs, self.rate, noise_shape=self.noise_shape, seed=self.seed_generator
+            )
         return inputs
 
     def compute_output_shape(self, input_shape: Any) -> Any:

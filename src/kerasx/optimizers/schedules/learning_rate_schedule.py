@@ -240,7 +240,9 @@ class CosineDecay(LearningRateSchedule):
         target = ops.cast(self.warmup_target, dtype)
         warm = ops.cast(self.warmup_steps, dtype)
         s = ops.minimum(s, ops.add(horizon, warm))
-        warming = ops.add(ops.multiply(ops.subtract(target, lr0), ops.divide(s, warm)), lr0)
+        # A zero-length warmup is never selected; keep its unused branch finite.
+        safe_warm = ops.where(ops.greater(warm, 0), warm, ops.ones_like(warm))
+        warming = ops.add(ops.multiply(ops.subtract(target, lr0), ops.divide(s, safe_warm)), lr0)
         decaying = ops.multiply(target, _cosine_factor(ops.divide(ops.subtract(s, warm), horizon), alpha, dtype))
         return ops.where(ops.less(s, warm), warming, decaying)
 
