@@ -353,7 +353,7 @@ class NNProtocol(abc.ABC):
         epsilon: float | None = None,
         **kwargs: Any,
     ) -> Tensor:
-        eps = 1e-3 if epsilon is None else epsilon
+        eps = _settings.epsilon() if epsilon is None else epsilon
         x = self._float(x)
         axes = (axis,) if isinstance(axis, int) else tuple(axis)
         mean, var = self.moments(x, axes, keepdims=True)

@@ -110,9 +110,9 @@ def conv_transpose_padding(
     if padding == "valid":
         before = k - 1
     else:
-        total_same = max(k - stride, 0)
-        before = k - 1 - total_same // 2
-        if output_padding is not None:
-            before = k - 1 - k // 2
+        # Total padding of the dilated input; the larger half goes first, but never
+        # more than k - 1 (Keras 3's placement of the output positions).
+        total = stride + k - 2 if output_padding is None else k + k % 2 - 2 + output_padding
+        before = min(total // 2 + total % 2, k - 1)
     after = out - ((length - 1) * stride + 1) - before + k - 1
     return before, after

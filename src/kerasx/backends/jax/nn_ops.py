@@ -334,7 +334,7 @@ class NNMixin:
         return _k.batch_normalization.__wrapped__(*args, axis, epsilon)
 
     def layer_normalization(self, x, gamma=None, beta=None, axis=-1, epsilon=None, **kwargs):
-        eps = 1e-3 if epsilon is None else epsilon
+        eps = _settings.epsilon() if epsilon is None else epsilon
         x = to_float(x)
         gamma = None if gamma is None else tensor(gamma)
         beta = None if beta is None else tensor(beta)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from kerasx.backends.common import dtypes as _dt
 from kerasx.backends.numpy import _utils as U
 from kerasx.backends.protocol import TrainingNotSupportedError
 
@@ -220,10 +219,3 @@ class CoreMixin:
 
     def to_device(self, x, device_name):
         return U.to_tensor(x)
-
-    # --------------------------------------------------------------- helpers
-    def _check_dtype_str(self, dtype: Any) -> str:
-        return _dt.standardize_dtype(dtype)
-
-    def _seq(self, xs: Sequence[Any]) -> list[np.ndarray]:
-        return [U.to_tensor(x) for x in xs]

@@ -19,6 +19,21 @@ from kerasx.backends.common import settings as _settings
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
+class _NoJax:
+    """Import hook that makes ``import jax`` fail while TensorFlow itself is imported.
+
+    ``tensorflow.lite`` probes for JAX with ``try: from jax import jit`` at import time,
+    which would load a second framework (seconds of start-up, and backends must be
+    leaves).  Only that optional TFLite-from-JAX path sees JAX as missing; a JAX the
+    user imported before or after is untouched.
+    """
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if name == "jax" or name.startswith("jax."):
+            raise ImportError("jax is not imported by the kerasx TensorFlow backend")
+        return None
+
+
 def _import_tensorflow() -> Any:
     """Import TensorFlow with its C++ start-up chatter sent to /dev/null.
 
@@ -30,6 +45,17 @@ def _import_tensorflow() -> Any:
         import tensorflow
 
         return tensorflow
+    blocker = None if "jax" in sys.modules else _NoJax()
+    if blocker is not None:
+        sys.meta_path.insert(0, blocker)
+    try:
+        return _import_quietly()
+    finally:
+        if blocker is not None:
+            sys.meta_path.remove(blocker)
+
+
+def _import_quietly() -> Any:
     saved = None
     try:
         sys.stderr.flush()
