@@ -1028,6 +1028,11 @@ class NumpyProtocol(abc.ABC):
             axisa = axisb = axisc = axis
         a, b = self.moveaxis(x1, axisa, -1), self.moveaxis(x2, axisb, -1)
         a, b = self._promote_pair(a, b)
+        if self.shape(a)[-1] == 2 and self.shape(b)[-1] == 2:
+            # Two 2-vectors: NumPy returns only the z component.
+            a0, a1 = self.take(a, 0, axis=-1), self.take(a, 1, axis=-1)
+            b0, b1 = self.take(b, 0, axis=-1), self.take(b, 1, axis=-1)
+            return self.subtract(self.multiply(a0, b1), self.multiply(a1, b0))
         if self.shape(a)[-1] == 2:
             a = self.pad(a, [(0, 0)] * (len(self.shape(a)) - 1) + [(0, 1)])
         if self.shape(b)[-1] == 2:

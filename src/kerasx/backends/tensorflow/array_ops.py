@@ -450,6 +450,34 @@ class ArrayMixin:
             out = tf.cast(out, d) if d != "bool" else tf.not_equal(out, 0)
         return out
 
+    def cross(self, x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
+        if axis is not None:
+            axisa = axisb = axisc = axis
+        a, b = promote(x1, x2)
+        a = self.moveaxis(a, axisa, -1) if axisa not in (-1, a.shape.rank - 1) else a
+        b = self.moveaxis(b, axisb, -1) if axisb not in (-1, b.shape.rank - 1) else b
+        na, nb = a.shape[-1], b.shape[-1]
+        if na not in (2, 3) or nb not in (2, 3):
+            raise ValueError(f"`cross` needs vectors of length 2 or 3; got {na} and {nb}.")
+        if na == 2 and nb == 2:
+            # NumPy returns just the z component (one axis less) for two 2-vectors.
+            return a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]
+        if na == 2:
+            a = tf.concat([a, tf.zeros_like(a[..., :1])], -1)
+        if nb == 2:
+            b = tf.concat([b, tf.zeros_like(b[..., :1])], -1)
+        shape = tf.broadcast_dynamic_shape(tf.shape(a), tf.shape(b))
+        a, b = tf.broadcast_to(a, shape), tf.broadcast_to(b, shape)
+        if a.dtype.is_floating:
+            c = tf.linalg.cross(a, b)
+        else:
+            a0, a1, a2 = a[..., 0], a[..., 1], a[..., 2]
+            b0, b1, b2 = b[..., 0], b[..., 1], b[..., 2]
+            c = tf.stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], -1)
+        if axisc not in (-1, c.shape.rank - 1):
+            c = self.moveaxis(c, -1, axisc)
+        return c
+
     def outer(self, x1, x2):
         x1, x2 = promote(x1, x2)
         return self.multiply(tf.reshape(x1, [-1, 1]), tf.reshape(x2, [1, -1]))

@@ -401,6 +401,22 @@ class NNMixin:
             x, shaped(mean), shaped(variance), shaped(offset), shaped(scale), epsilon
         )
 
+    def layer_normalization(self, x, gamma=None, beta=None, axis=-1, epsilon=None, **kwargs):
+        # Keras 3: epsilon=None means backend.epsilon(); half precision runs in float32.
+        eps = _settings.epsilon() if epsilon is None else epsilon
+        x = as_float(x)
+        d = dname(x)
+        low = d in ("float16", "bfloat16")
+        work = tf.cast(x, "float32") if low else x
+        axes = [axis] if isinstance(axis, int) else list(axis)
+        mean, var = tf.nn.moments(work, axes=axes, keepdims=True)
+        out = (work - mean) * tf.math.rsqrt(var + tf.cast(eps, work.dtype))
+        if gamma is not None:
+            out = out * to_tensor(gamma, dname(out))
+        if beta is not None:
+            out = out + to_tensor(beta, dname(out))
+        return tf.cast(out, d) if low else out
+
     def rms_normalization(self, x, scale=None, axis=-1, epsilon=None):
         eps = _settings.epsilon() if epsilon is None else epsilon
         x = as_float(x)
