@@ -130,3 +130,22 @@ def test_gradients_match_finite_differences(name):
         down[idx] -= h
         numeric[idx] = (float(_np(f(up.astype("float32")))) - float(_np(f(down.astype("float32"))))) / (2 * h)
     np.testing.assert_allclose(grad, numeric, rtol=2e-2, atol=2e-3)
+
+
+@pytest.mark.parametrize(
+    "name,kwargs,make",
+    [
+        ("MeanSquaredError", {}, lambda n: (np.ones((n, 3), "float32"), np.arange(3 * n, dtype="float32").reshape(n, 3) / 7)),
+        ("SparseCategoricalCrossentropy", {"from_logits": True, "ignore_class": 0}, lambda n: (np.arange(2 * n).reshape(n, 2) % 3, np.linspace(-2, 2, 6 * n, dtype="float32").reshape(n, 2, 3))),
+        ("Circle", {}, lambda n: (np.arange(n) % 2, np.linspace(-1, 1, 3 * n, dtype="float32").reshape(n, 3))),
+        ("CTC", {}, lambda n: (np.tile([[1, 2, 0]], (n, 1)), np.linspace(-1, 1, 20 * n, dtype="float32").reshape(n, 5, 4))),
+    ],
+)
+def test_losses_compile_with_changing_batch_size(name, kwargs, make):
+    B = kerasx._backend.B
+    loss = getattr(losses, name)(**kwargs)
+    compiled = B.compile_function(lambda t, p: loss(t, p))
+    for n in (4, 6, 3):
+        y_true, y_pred = make(n)
+        eager = _np(loss(y_true, y_pred))
+        np.testing.assert_allclose(_np(compiled(ops.convert_to_tensor(y_true), ops.convert_to_tensor(y_pred))), eager, rtol=1e-5, atol=1e-6)

@@ -31,25 +31,28 @@ def ctc_negative_log_likelihood(labels: Any, logits: Any, label_length: Any, bla
     if dtype not in ("float32", "float64"):
         logits = ops.cast(logits, "float32")
     log_probs = ops.log_softmax(logits, axis=-1)
-    batch, steps, _ = static_shape(log_probs)
+    _, steps, classes = static_shape(log_probs)
     labels = ops.cast(ops.convert_to_tensor(labels), "int32")
     max_len = static_shape(labels)[1]
+    if steps is None or max_len is None or classes is None:
+        raise ValueError(f"CTC needs static time, label and class dimensions. Received: logits.shape={static_shape(log_probs)}, labels.shape={static_shape(labels)}")
     width = 2 * max_len + 1
-    # Extended sequence: blanks at even positions, labels at odd ones.
-    blanks = ops.full((batch, max_len), blank, dtype="int32")
-    interleaved = ops.reshape(ops.stack([blanks, labels], axis=-1), (batch, 2 * max_len))
-    extended = ops.concatenate([interleaved, ops.full((batch, 1), blank, dtype="int32")], axis=1)
+    # Extended sequence: blanks at even positions, labels at odd ones.  Every array is
+    # derived from the inputs, so an unknown batch size is fine.
+    blanks = ops.add(ops.zeros_like(labels), blank)
+    interleaved = ops.reshape(ops.stack([blanks, labels], axis=-1), (-1, 2 * max_len))
+    extended = ops.concatenate([interleaved, blanks[:, :1]], axis=1)
     # A label may follow the label two positions back when it differs from it.
-    previous = ops.concatenate([ops.full((batch, 2), blank, dtype="int32"), extended[:, :-2]], axis=1)
+    previous = ops.concatenate([blanks[:, :1], blanks[:, :1], extended[:, :-2]], axis=1)
     position = ops.arange(width, dtype="int32")
     can_skip = ops.logical_and(ops.equal(ops.mod(position, 2), 1), ops.not_equal(extended, previous))
     can_skip = ops.logical_and(can_skip, ops.greater_equal(position, 2))
     # Emission log-probabilities of each extended position at each step: (batch, time, width).
-    index = ops.broadcast_to(ops.expand_dims(extended, 1), (batch, steps, width))
-    emit = ops.take_along_axis(log_probs, index, axis=2)
-    neg = ops.full((batch, width), _NEG, dtype=ops.dtype(log_probs))
+    one_hot = ops.one_hot(extended, classes, dtype=ops.dtype(log_probs))
+    emit = ops.matmul(log_probs, ops.transpose(one_hot, (0, 2, 1)))
+    steps_emit = ops.unstack(emit, num=steps, axis=1)
+    neg = ops.add(ops.zeros_like(steps_emit[0]), _NEG)
     pad1, pad2 = neg[:, :1], neg[:, :2]
-    steps_emit = ops.unstack(emit, axis=1)
     alpha = ops.where(ops.expand_dims(ops.less(position, 2), 0), steps_emit[0], neg)
     for emit_t in steps_emit[1:]:
         stay_or_advance = ops.logaddexp(alpha, ops.concatenate([pad1, alpha[:, :-1]], axis=1))

@@ -67,10 +67,12 @@ def squeeze_or_expand_to_same_rank(x1: Any, x2: Any, expand_rank_1: bool = True)
 
 
 def _num_elements(values: Any, dtype: str) -> Any:
+    """Element count as a ``dtype`` scalar; counted at run time when a dim is unknown
+    (e.g. a batch dimension left open by a compiled TensorFlow function)."""
     shape = static_shape(values)
     if all(isinstance(d, int) for d in shape):
         return ops.convert_to_tensor(float(math.prod(shape)), dtype=dtype)
-    return ops.cast(ops.prod(ops.convert_to_tensor(ops.shape(values), dtype="int32")), dtype)
+    return ops.sum(ops.ones_like(values, dtype=dtype))
 
 
 def reduce_values(values: Any, sample_weight: Any = None, reduction: str | None = "sum_over_batch_size") -> Any:

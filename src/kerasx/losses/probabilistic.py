@@ -147,7 +147,6 @@ def sparse_crossentropy_with_mask(y_true: Any, y_pred: Any, from_logits: bool = 
         y_pred = ops.where(ops.expand_dims(valid, class_axis), y_pred, ops.ones_like(y_pred))
     result = ops.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits, axis=axis)
     if valid is not None:
-        valid = ops.reshape(valid, static_shape(result))
         result = ops.where(valid, result, ops.zeros_like(result))
     return result, valid
 
@@ -187,14 +186,19 @@ def tversky(y_true: Any, y_pred: Any, alpha: float = 0.5, beta: float = 0.5, axi
 
 
 def _pos_neg_masks(labels: Any, ref_labels: Any, remove_diagonal: bool) -> tuple[Any, Any]:
-    """Same-label (positive) and different-label (negative) pair masks."""
+    """Same-label (positive) and different-label (negative) pair masks.
+
+    With ``remove_diagonal`` each query is not its own positive (pairs ``i == j``);
+    indices come from cumulative sums so unknown batch sizes work too.
+    """
     query = ops.reshape(labels, (-1, 1))
     keys = ops.reshape(ref_labels, (1, -1))
     positive = ops.equal(query, keys)
     negative = ops.logical_not(positive)
     if remove_diagonal:
-        n, m = static_shape(positive)
-        positive = ops.logical_and(positive, ops.logical_not(ops.eye(n, m, dtype="bool")))
+        row = ops.cumsum(ops.ones_like(query), axis=0)
+        col = ops.cumsum(ops.ones_like(keys), axis=1)
+        positive = ops.logical_and(positive, ops.not_equal(row, col))
     return positive, negative
 
 

@@ -312,7 +312,18 @@ class ArrayMixin:
             return tf.cast(tf.sort(tf.cast(x, "int8"), axis=axis), "bool")
         if x.shape.rank == 0:
             return x
-        return tf.sort(x, axis=axis)
+        if not x.dtype.is_floating:
+            return tf.sort(x, axis=axis)
+        # TF's sort misplaces NaN; NumPy puts NaNs last: sort them as +inf, then
+        # overwrite the last ``count(nan)`` entries of each slice with NaN.
+        nan = tf.math.is_nan(x)
+        s = tf.sort(tf.where(nan, tf.constant(float("inf"), x.dtype), x), axis=axis)
+        n_nan = tf.reduce_sum(tf.cast(nan, "int32"), axis=axis, keepdims=True)
+        n = tf.shape(x)[axis]
+        rank = x.shape.rank
+        ax = axis % rank
+        pos = tf.reshape(tf.range(n), [-1 if a == ax else 1 for a in range(rank)])
+        return tf.where(pos >= n - n_nan, tf.constant(float("nan"), x.dtype), s)
 
     def argsort(self, x, axis=-1):
         x = _t(x)
@@ -323,7 +334,18 @@ class ArrayMixin:
             axis = -1
         if x.shape.rank == 0:
             return tf.zeros([], "int32")
-        return tf.argsort(x, axis=axis, stable=True)
+        if not x.dtype.is_floating:
+            return tf.argsort(x, axis=axis, stable=True)
+        # NaNs last (after +inf), ties in index order: a stable sort of the values
+        # with NaN as +inf, then a stable sort of that order by "is NaN".
+        nan = tf.math.is_nan(x)
+        first = tf.argsort(
+            tf.where(nan, tf.constant(float("inf"), x.dtype), x), axis=axis, stable=True
+        )
+        ax = axis % x.shape.rank
+        nan_in_order = self.take_along_axis(nan, first, axis=ax)
+        second = tf.argsort(tf.cast(nan_in_order, "int8"), axis=ax, stable=True)
+        return self.take_along_axis(first, second, axis=ax)
 
     def searchsorted(self, sorted_sequence, values, side="left"):
         a, v = promote(sorted_sequence, values)

@@ -476,7 +476,11 @@ class CoreMixin:
                 tape.watch(h)
             out = loss_fn()
         loss = out[0] if has_aux else out
-        grads = tape.gradient(loss, diff, unconnected_gradients=tf.UnconnectedGradients.ZERO) if diff else []
+        grads = (
+            tape.gradient(loss, diff, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+            if diff
+            else []
+        )
         it = iter(grads)
         result = []
         for h in handles:

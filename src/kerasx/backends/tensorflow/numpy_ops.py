@@ -369,8 +369,19 @@ class NumpyMixin:
         x1, x2 = promote(x1, x2)
         d = dname(x1)
         # TruncateMod has kernels for int32/int64 and float32/float64 only.
-        work = {"bool": "int32", "int8": "int32", "int16": "int32", "uint8": "int32", "uint16": "int32"}.get(d, d)
-        work = {"uint32": "int64", "uint64": "int64", "float16": "float32", "bfloat16": "float32"}.get(work, work)
+        work = {
+            "bool": "int32",
+            "int8": "int32",
+            "int16": "int32",
+            "uint8": "int32",
+            "uint16": "int32",
+        }.get(d, d)
+        work = {
+            "uint32": "int64",
+            "uint64": "int64",
+            "float16": "float32",
+            "bfloat16": "float32",
+        }.get(work, work)
         if work != d:
             x1, x2 = tf.cast(x1, work), tf.cast(x2, work)
         if x1.dtype.is_integer:
@@ -410,7 +421,11 @@ class NumpyMixin:
             r = tf.pow(x1, tf.where(neg, tf.zeros_like(x2), x2))
             one = tf.ones_like(r)
             odd = tf.not_equal(tf.bitwise.bitwise_and(x2, tf.ones_like(x2)), 0)
-            inv = tf.where(tf.equal(x1, 1), one, tf.where(tf.equal(x1, -1), tf.where(odd, -one, one), tf.zeros_like(r)))
+            inv = tf.where(
+                tf.equal(x1, 1),
+                one,
+                tf.where(tf.equal(x1, -1), tf.where(odd, -one, one), tf.zeros_like(r)),
+            )
             return tf.where(neg, inv, r)
         return tf.pow(x1, x2)
 

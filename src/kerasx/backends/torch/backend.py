@@ -8,9 +8,12 @@ from kerasx.backends.torch.math_ops import MathMixin
 from kerasx.backends.torch.nn_ops import NNMixin
 from kerasx.backends.torch.numpy_more import NumpyMoreMixin
 from kerasx.backends.torch.numpy_ops import NumpyMixin
+from kerasx.backends.torch.training import TrainingMixin
 
 
-class TorchBackend(CoreMixin, NumpyMixin, NumpyMoreMixin, NNMixin, MathMixin, Backend):
+class TorchBackend(
+    TrainingMixin, CoreMixin, NumpyMixin, NumpyMoreMixin, NNMixin, MathMixin, Backend
+):
     """Keras-3 semantics over torch tensors, autograd and torch.nn.functional."""
 
     name = "torch"

@@ -468,6 +468,10 @@ class CoreMixin:
             t = t.to(dev)
         return torch.nn.Parameter(t, requires_grad=bool(trainable) and t.dtype in U.INEXACT)
 
+    def variable_set_trainable(self, handle: Any, trainable: bool) -> None:
+        """Optional hook the frontend calls when ``Variable.trainable`` changes."""
+        handle.requires_grad_(bool(trainable) and handle.dtype in U.INEXACT)
+
     def variable_read(self, handle: Any) -> Tensor:
         return handle
 

@@ -19,8 +19,27 @@ _EPS = {
 }
 
 
+_LOW = (torch.float16, torch.bfloat16)
+
+
+def _back(out: Any, dtype: torch.dtype) -> Any:
+    """Cast decomposition results computed in float32 back to a half dtype."""
+    if isinstance(out, tuple):
+        return tuple(_back(o, dtype) for o in out)
+    return (
+        out.to(dtype)
+        if isinstance(out, Tensor) and out.dtype in U.FLOATS and out.dtype is not dtype
+        else out
+    )
+
+
 class MathMixin:
-    """kerasx.ops.math and kerasx.ops.linalg on torch.linalg."""
+    """kerasx.ops.math and kerasx.ops.linalg on torch.linalg (half precision is
+    computed in float32: torch's CPU LAPACK kernels have no half versions)."""
+
+    def _lin(self, x: Any) -> Tensor:
+        x = self._ft(x)
+        return x.to(torch.float32) if x.dtype in _LOW else x
 
     erf = _float_unary(torch.erf, "erf")
     erfinv = _float_unary(torch.erfinv, "erfinv")
@@ -54,65 +73,81 @@ class MathMixin:
 
     # ------------------------------------------------------------- linalg
     def inv(self, x: Any) -> Tensor:
-        return torch.linalg.inv(self._ft(x))
+        x = self._ft(x)
+        return _back(torch.linalg.inv(self._lin(x)), x.dtype)
 
     def solve(self, a: Any, b: Any) -> Tensor:
-        a, b = self._ft(a), self._ft(b)
-        a, b = self._bin_t(a, b)
+        a, b = self._bin_t(self._ft(a), self._ft(b))
+        dt = a.dtype
+        a, b = self._lin(a), self._lin(b)
         if b.ndim == 1:
-            return torch.linalg.solve(a, b.unsqueeze(-1)).squeeze(-1)
-        if b.ndim == a.ndim - 1:  # torch would read b as a batch of vectors; NumPy 2 as matrices
+            out = torch.linalg.solve(a, b.unsqueeze(-1)).squeeze(-1)
+        elif b.ndim == a.ndim - 1:  # torch would read b as a batch of vectors; NumPy 2 as matrices
             lu, piv = torch.linalg.lu_factor(a)
-            return torch.linalg.lu_solve(lu, piv, b)
-        return torch.linalg.solve(a, b)
+            out = torch.linalg.lu_solve(lu, piv, b)
+        else:
+            out = torch.linalg.solve(a, b)
+        return _back(out, dt)
 
     def solve_triangular(self, a: Any, b: Any, lower: bool = False) -> Tensor:
         a, b = self._bin_t(self._ft(a), self._ft(b))
+        dt = a.dtype
+        a, b = self._lin(a), self._lin(b)
         if b.ndim == 1:
-            return torch.linalg.solve_triangular(a, b.unsqueeze(-1), upper=not lower).squeeze(-1)
-        return torch.linalg.solve_triangular(a, b, upper=not lower)
+            return _back(
+                torch.linalg.solve_triangular(a, b.unsqueeze(-1), upper=not lower).squeeze(-1), dt
+            )
+        return _back(torch.linalg.solve_triangular(a, b, upper=not lower), dt)
 
     def cholesky(self, x: Any, upper: bool = False) -> Tensor:
-        return torch.linalg.cholesky(self._ft(x), upper=bool(upper))
+        x = self._ft(x)
+        return _back(torch.linalg.cholesky(self._lin(x), upper=bool(upper)), x.dtype)
 
     def cholesky_inverse(self, x: Any, upper: bool = False) -> Tensor:
-        return torch.cholesky_inverse(self._ft(x), upper=bool(upper))
+        x = self._ft(x)
+        return _back(torch.cholesky_inverse(self._lin(x), upper=bool(upper)), x.dtype)
 
     def qr(self, x: Any, mode: str = "reduced") -> tuple[Tensor, Tensor]:
         if mode not in ("reduced", "complete"):
             raise ValueError(f"`mode` must be 'reduced' or 'complete'. Received: mode={mode!r}")
-        q, r = torch.linalg.qr(self._ft(x), mode=mode)
-        return q, r
+        x = self._ft(x)
+        q, r = torch.linalg.qr(self._lin(x), mode=mode)
+        return _back((q, r), x.dtype)
 
     def svd(self, x: Any, full_matrices: bool = True, compute_uv: bool = True) -> Any:
         x = self._ft(x)
         if not compute_uv:
-            return torch.linalg.svdvals(x)
-        u, s, vh = torch.linalg.svd(x, full_matrices=bool(full_matrices))
-        return u, s, vh
+            return _back(torch.linalg.svdvals(self._lin(x)), x.dtype)
+        u, s, vh = torch.linalg.svd(self._lin(x), full_matrices=bool(full_matrices))
+        return _back((u, s, vh), x.dtype)
 
     def eigh(self, x: Any) -> tuple[Tensor, Tensor]:
-        w, v = torch.linalg.eigh(self._ft(x))
-        return w, v
+        x = self._ft(x)
+        w, v = torch.linalg.eigh(self._lin(x))
+        return _back((w, v), x.dtype)
 
     def slogdet(self, x: Any) -> tuple[Tensor, Tensor]:
-        sign, logabs = torch.linalg.slogdet(self._ft(x))
-        return sign, logabs
+        x = self._ft(x)
+        sign, logabs = torch.linalg.slogdet(self._lin(x))
+        return _back((sign, logabs), x.dtype)
 
     def det(self, x: Any) -> Tensor:
-        return torch.linalg.det(self._ft(x))
+        x = self._ft(x)
+        return _back(torch.linalg.det(self._lin(x)), x.dtype)
 
     def pinv(self, x: Any, rcond: float | None = None) -> Tensor:
         x = self._ft(x)
         m, n = x.shape[-2:]
         rc = 10.0 * max(m, n) * _EPS.get(x.dtype, 1.19e-7) if rcond is None else float(rcond)
-        return torch.linalg.pinv(x, rtol=rc)
+        return _back(torch.linalg.pinv(self._lin(x), rtol=rc), x.dtype)
 
     def matrix_rank(self, x: Any, tol: float | None = None) -> Tensor:
         x = self._ft(x)
+        eps = _EPS.get(x.dtype, 1.19e-7)
+        x = self._lin(x)
         if tol is None:
             m, n = x.shape[-2:]
-            out = torch.linalg.matrix_rank(x, rtol=max(m, n) * _EPS.get(x.dtype, 1.19e-7))
+            out = torch.linalg.matrix_rank(x, rtol=max(m, n) * eps)
         else:
             out = torch.linalg.matrix_rank(x, atol=float(tol), rtol=0.0)
         return out.to(torch.int32)
@@ -143,13 +178,17 @@ class MathMixin:
         if len(axes) == 2:
             if ord is None or ord == "f":
                 ord = "fro"
+            if ord in (2, -2, "nuc") and x.dtype in _LOW:
+                return _back(
+                    torch.linalg.matrix_norm(self._lin(x), ord, dim=axes, keepdim=keepdims), x.dtype
+                )
             return torch.linalg.matrix_norm(x, ord, dim=axes, keepdim=keepdims)
         if ord is None:
             return torch.linalg.vector_norm(x, 2, dim=axes, keepdim=keepdims)
         raise ValueError(f"Improper number of axes to norm: axis={axis!r}.")
 
     def logdet(self, x: Any) -> Tensor:
-        return torch.linalg.slogdet(self._ft(x))[1]
+        return self.slogdet(x)[1]
 
     # --------------------------------------------------------- segment ops
     def _segment_reduce(

@@ -29,7 +29,9 @@ def _flat_pad(pads: Sequence[tuple[int, int]]) -> list[int]:
     return flat
 
 
-def _transpose_padding(length: int, kernel: int, padding: str, output_padding: int | None, stride: int, dilation: int) -> tuple[int, int]:
+def _transpose_padding(
+    length: int, kernel: int, padding: str, output_padding: int | None, stride: int, dilation: int
+) -> tuple[int, int]:
     """(before, after) padding of the stride-dilated input for the equivalent forward
     convolution. TensorFlow's rule: the "same" forward conv mapping the output back to
     the input pads ``max((n - 1) * s + dk - out, 0)`` in total, half before; the output

@@ -338,7 +338,10 @@ class NumpyMoreMixin:
         return torch.roll(x, shift, axis if isinstance(axis, int) else tuple(axis))
 
     def rot90(self, array: Any, k: int = 1, axes: tuple[int, int] = (0, 1)) -> Tensor:
-        return torch.rot90(self._t(array), int(k), tuple(axes))
+        x = self._t(array)
+        if x.dtype in U.WIDE_UINT:
+            return self._wide(lambda t: torch.rot90(t, int(k), tuple(axes)), x)
+        return torch.rot90(x, int(k), tuple(axes))
 
     def pad(
         self, x: Any, pad_width: Any, mode: str = "constant", constant_values: Any = None
@@ -578,7 +581,15 @@ class NumpyMoreMixin:
             else self._wide(torch.sum, prod).to(prod.dtype)
         )
 
-    def cross(self, x1: Any, x2: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: int | None = None) -> Tensor:
+    def cross(
+        self,
+        x1: Any,
+        x2: Any,
+        axisa: int = -1,
+        axisb: int = -1,
+        axisc: int = -1,
+        axis: int | None = None,
+    ) -> Tensor:
         if axis is not None:
             axisa = axisb = axisc = axis
         a, b = self._bin_t(x1, x2)
