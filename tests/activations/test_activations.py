@@ -93,10 +93,16 @@ def test_gelu_approximate_and_arguments():
     x = X.astype("float64")
     tanh_form = 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3)))
     np.testing.assert_allclose(_np(activations.gelu(X, approximate=True)), tanh_form, atol=1e-5)
-    np.testing.assert_allclose(_np(activations.elu(X, alpha=0.5)), np.where(x > 0, x, 0.5 * (np.exp(x) - 1)), atol=1e-5)
-    np.testing.assert_allclose(_np(activations.leaky_relu(X, negative_slope=0.3)), np.where(x > 0, x, 0.3 * x), atol=1e-6)
+    np.testing.assert_allclose(
+        _np(activations.elu(X, alpha=0.5)), np.where(x > 0, x, 0.5 * (np.exp(x) - 1)), atol=1e-5
+    )
+    np.testing.assert_allclose(
+        _np(activations.leaky_relu(X, negative_slope=0.3)), np.where(x > 0, x, 0.3 * x), atol=1e-6
+    )
     np.testing.assert_allclose(_np(activations.softmax(X, axis=1)), _softmax(x, axis=1), atol=1e-6)
-    np.testing.assert_allclose(_np(activations.squareplus(X, b=1)), (x + np.sqrt(x * x + 1)) / 2, atol=1e-5)
+    np.testing.assert_allclose(
+        _np(activations.squareplus(X, b=1)), (x + np.sqrt(x * x + 1)) / 2, atol=1e-5
+    )
 
 
 @pytest.mark.parametrize(
@@ -150,7 +156,12 @@ def test_get_identifiers():
     assert activations.get("hard_swish") is activations.hard_silu
     fn = lambda x: x  # noqa: E731
     assert activations.get(fn) is fn
-    config = {"module": "builtins", "class_name": "function", "config": "gelu", "registered_name": "function"}
+    config = {
+        "module": "builtins",
+        "class_name": "function",
+        "config": "gelu",
+        "registered_name": "function",
+    }
     assert activations.get(config) is activations.gelu
     with pytest.raises(ValueError, match="relu6"):
         activations.get("not_an_activation")
@@ -160,7 +171,9 @@ def test_get_identifiers():
 
 def test_serialize_matches_keras(oracle):
     for name in ("relu", "swish", "hard_swish", "softmax", "linear"):
-        assert activations.serialize(activations.get(name)) == oracle.activations.serialize(oracle.activations.get(name))
+        assert activations.serialize(activations.get(name)) == oracle.activations.serialize(
+            oracle.activations.get(name)
+        )
     assert activations.deserialize("silu") is activations.silu
     assert activations.deserialize(activations.serialize(activations.mish)) is activations.mish
 
@@ -171,7 +184,12 @@ def test_custom_activation_round_trip():
         return ops.multiply(ops.tanh(x), 2.0)
 
     config = activations.serialize(scaled_tanh)
-    assert config == {"module": "builtins", "class_name": "function", "config": "ActTest>scaled_tanh", "registered_name": "function"}
+    assert config == {
+        "module": "builtins",
+        "class_name": "function",
+        "config": "ActTest>scaled_tanh",
+        "registered_name": "function",
+    }
     assert activations.deserialize(config) is scaled_tanh
     assert activations.get("ActTest>scaled_tanh") is scaled_tanh
 

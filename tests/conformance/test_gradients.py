@@ -172,6 +172,12 @@ def _ids():
     return out
 
 
+def _compiled(fn):
+    import os
+
+    return B.compile_function(fn) if os.environ.get("CF_JIT") else fn
+
+
 needs_training = pytest.mark.skipif(not TRAINABLE, reason="inference-only backend")
 
 
@@ -191,10 +197,10 @@ def test_gradient_matches_finite_differences(case: G):
 
     inputs = [tensors[i] for i in case.diff]
     if len(inputs) == 1:  # default argnums=0: a single gradient
-        value, grad = B.value_and_grad(loss)(*inputs)
+        value, grad = _compiled(B.value_and_grad(loss))(*inputs)
         grads = (grad,)
     else:  # a sequence of argnums: a tuple of gradients
-        value, grads = B.value_and_grad(loss, argnums=tuple(range(len(inputs))))(*inputs)
+        value, grads = _compiled(B.value_and_grad(loss, argnums=tuple(range(len(inputs)))))(*inputs)
     assert len(grads) == len(case.diff)
 
     def ref_loss(*args):

@@ -17,7 +17,19 @@ CLASSES = [
     "LecunNormal", "LecunUniform", "Ones", "Orthogonal", "RandomNormal", "RandomUniform",
     "STFT", "TruncatedNormal", "VarianceScaling", "Zeros",
 ]  # fmt: skip
-RANDOM = ["GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform", "LecunNormal", "LecunUniform", "Orthogonal", "RandomNormal", "RandomUniform", "TruncatedNormal", "VarianceScaling"]
+RANDOM = [
+    "GlorotNormal",
+    "GlorotUniform",
+    "HeNormal",
+    "HeUniform",
+    "LecunNormal",
+    "LecunUniform",
+    "Orthogonal",
+    "RandomNormal",
+    "RandomUniform",
+    "TruncatedNormal",
+    "VarianceScaling",
+]
 
 
 def _np(x):
@@ -31,7 +43,9 @@ def test_public_names_match_keras(oracle):
     for name in CLASSES:
         theirs = inspect.signature(getattr(oracle.initializers, name)).parameters
         mine = inspect.signature(getattr(initializers, name)).parameters
-        assert [(p.name, p.default) for p in theirs.values()] == [(p.name, p.default) for p in mine.values()], name
+        assert [(p.name, p.default) for p in theirs.values()] == [
+            (p.name, p.default) for p in mine.values()
+        ], name
 
 
 @pytest.mark.parametrize("name", CLASSES)
@@ -47,7 +61,9 @@ def test_config_matches_keras(oracle, name):
 
 
 def test_serialize_round_trips_both_ways(oracle):
-    init = initializers.VarianceScaling(scale=2.0, mode="fan_out", distribution="uniform", seed=3, input_axes=[0], output_axes=[1])
+    init = initializers.VarianceScaling(
+        scale=2.0, mode="fan_out", distribution="uniform", seed=3, input_axes=[0], output_axes=[1]
+    )
     config = initializers.serialize(init)
     assert config["module"] == "keras.initializers" and config["class_name"] == "VarianceScaling"
     assert oracle.initializers.deserialize(config).get_config() == init.get_config()
@@ -55,9 +71,19 @@ def test_serialize_round_trips_both_ways(oracle):
     assert isinstance(back, initializers.VarianceScaling) and back.get_config() == init.get_config()
     np.testing.assert_array_equal(_np(back((4, 5))), _np(init((4, 5))))
     # (Keras' own serialize() imports TensorFlow, which is slow; this is what it writes.)
-    keras_config = {"module": "keras.initializers", "class_name": "Identity", "config": {}, "registered_name": None}
+    keras_config = {
+        "module": "keras.initializers",
+        "class_name": "Identity",
+        "config": {},
+        "registered_name": None,
+    }
     assert isinstance(initializers.deserialize(keras_config), initializers.Identity)
-    assert oracle.initializers.deserialize(initializers.serialize(initializers.Identity(gain=2.0))).gain == 2.0
+    assert (
+        oracle.initializers.deserialize(
+            initializers.serialize(initializers.Identity(gain=2.0))
+        ).gain
+        == 2.0
+    )
 
 
 def test_get_accepts_every_keras_name(oracle):
@@ -70,7 +96,12 @@ def test_get_accepts_every_keras_name(oracle):
     inst = initializers.Ones()
     assert initializers.get(inst) is inst
     assert isinstance(initializers.get(initializers.HeNormal), initializers.HeNormal)
-    assert isinstance(initializers.get({"class_name": "RandomUniform", "config": {"minval": 0.0, "maxval": 1.0, "seed": None}}), initializers.RandomUniform)
+    assert isinstance(
+        initializers.get(
+            {"class_name": "RandomUniform", "config": {"minval": 0.0, "maxval": 1.0, "seed": None}}
+        ),
+        initializers.RandomUniform,
+    )
     with pytest.raises(ValueError, match="glorot_uniform"):
         initializers.get("glorot_uniformm")
 
@@ -84,7 +115,9 @@ def test_get_array_identifier():
 
 
 def test_constant_zeros_ones_identity():
-    np.testing.assert_array_equal(_np(initializers.Constant(3.5)((2, 3))), np.full((2, 3), 3.5, "float32"))
+    np.testing.assert_array_equal(
+        _np(initializers.Constant(3.5)((2, 3))), np.full((2, 3), 3.5, "float32")
+    )
     assert ops.dtype(initializers.Zeros()((2,), dtype="int32")) == "int32"
     np.testing.assert_array_equal(_np(initializers.Ones()((2, 2))), np.ones((2, 2)))
     assert ops.dtype(initializers.Ones()((2, 2))) == "float32"
@@ -96,7 +129,15 @@ def test_constant_zeros_ones_identity():
 
 
 @pytest.mark.parametrize("side", ["real", "imag"])
-@pytest.mark.parametrize("window,periodic,scaling", [("hann", False, "density"), ("hamming", True, "spectrum"), (None, False, None), ("blackman", True, "density")])
+@pytest.mark.parametrize(
+    "window,periodic,scaling",
+    [
+        ("hann", False, "density"),
+        ("hamming", True, "spectrum"),
+        (None, False, None),
+        ("blackman", True, "density"),
+    ],
+)
 def test_stft_matches_keras(oracle, side, window, periodic, scaling):
     kwargs = dict(side=side, window=window, periodic=periodic, scaling=scaling)
     expected = np.asarray(oracle.initializers.STFT(**kwargs)((16, 1, 9)))
@@ -142,7 +183,11 @@ def test_variance_scaling_presets(name, shape, variance):
 
 
 def test_variance_scaling_modes_and_validation():
-    x = _np(initializers.VarianceScaling(scale=3.0, mode="fan_out", distribution="untruncated_normal", seed=5)((100, 400)))
+    x = _np(
+        initializers.VarianceScaling(
+            scale=3.0, mode="fan_out", distribution="untruncated_normal", seed=5
+        )((100, 400))
+    )
     assert abs(x.var() / (3.0 / 400) - 1) < 0.05 and np.abs(x).max() > 2 * np.sqrt(3.0 / 400)
     assert initializers.VarianceScaling(distribution="normal").distribution == "truncated_normal"
     with pytest.raises(ValueError):
@@ -151,14 +196,29 @@ def test_variance_scaling_modes_and_validation():
         initializers.VarianceScaling(mode="fan_sideways")
     with pytest.raises(ValueError):
         initializers.VarianceScaling(distribution="cauchy")
-    axes = _np(initializers.VarianceScaling(scale=1.0, mode="fan_in", distribution="uniform", seed=6, input_axes=[0, 1], output_axes=[2])((20, 30, 8)))
+    axes = _np(
+        initializers.VarianceScaling(
+            scale=1.0,
+            mode="fan_in",
+            distribution="uniform",
+            seed=6,
+            input_axes=[0, 1],
+            output_axes=[2],
+        )((20, 30, 8))
+    )
     assert np.abs(axes).max() <= np.sqrt(3.0 / 600) + 1e-7
 
 
 def test_compute_fans_matches_keras(oracle):
     from keras.src.initializers.random_initializers import compute_fans as keras_fans
 
-    for shape, kw in [((), {}), ((5,), {}), ((4, 6), {}), ((3, 3, 8, 16), {}), ((2, 5, 7), {"input_axes": [0, 1], "output_axes": [2]})]:
+    for shape, kw in [
+        ((), {}),
+        ((5,), {}),
+        ((4, 6), {}),
+        ((3, 3, 8, 16), {}),
+        ((2, 5, 7), {"input_axes": [0, 1], "output_axes": [2]}),
+    ]:
         assert compute_fans(shape, **kw) == keras_fans(shape, **kw)
 
 
@@ -220,5 +280,23 @@ def test_truncated_normal_inverse_cdf_is_accurate():
     z = ndtri(p)
     back = np.array([0.5 * (1 + erf(v / sqrt(2))) for v in z])
     np.testing.assert_allclose(back, p, rtol=1e-7)
-    known = {0.975: 1.959963984540054, 0.8413447460685429: 1.0, 0.02275013194817921: -2.0, 1e-12: -7.034483825011946}
+    known = {
+        0.975: 1.959963984540054,
+        0.8413447460685429: 1.0,
+        0.02275013194817921: -2.0,
+        1e-12: -7.034483825011946,
+    }
     np.testing.assert_allclose(ndtri(np.array(list(known))), list(known.values()), rtol=1e-8)
+
+
+def test_set_random_seed_makes_unseeded_initializers_reproducible():
+    from kerasx.utils import set_random_seed
+
+    set_random_seed(1234)
+    first = [_np(initializers.get(name)((7, 5))) for name in ("glorot_uniform", "he_normal", "orthogonal")]
+    set_random_seed(1234)
+    second = [_np(initializers.get(name)((7, 5))) for name in ("glorot_uniform", "he_normal", "orthogonal")]
+    for a, b in zip(first, second):
+        np.testing.assert_array_equal(a, b)
+    set_random_seed(4321)
+    assert not np.array_equal(first[0], _np(initializers.get("glorot_uniform")((7, 5))))

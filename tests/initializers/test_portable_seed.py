@@ -45,9 +45,21 @@ def test_same_seed_same_weights_on_every_backend():
     for name in backends:
         if name == kerasx.config.backend():
             continue
-        env = dict(os.environ, KERASX_BACKEND=name, KERAS_BACKEND=name, OMP_WAIT_POLICY="PASSIVE", TF_CPP_MIN_LOG_LEVEL="3")
+        env = dict(
+            os.environ,
+            KERASX_BACKEND=name,
+            KERAS_BACKEND=name,
+            OMP_WAIT_POLICY="PASSIVE",
+            TF_CPP_MIN_LOG_LEVEL="3",
+        )
         code = BODY + "\nprint('HASH', weights_hash())\n"
-        procs[name] = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        procs[name] = subprocess.Popen(
+            [sys.executable, "-c", code],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
     namespace: dict = {}
     exec(BODY, namespace)
     state = random.getstate()

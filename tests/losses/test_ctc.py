@@ -6,9 +6,9 @@ import itertools
 
 import numpy as np
 import pytest
-from conftest import requires_training
 
 import kerasx
+from conftest import requires_training
 from kerasx import losses, ops
 
 RNG = np.random.default_rng(3)
@@ -49,8 +49,16 @@ def test_ctc_function_matches_brute_force():
 def test_ctc_class_reductions_and_weights():
     sw = np.array([0.5, 1.0, 2.0, 0.0], dtype="float32")
     np.testing.assert_allclose(_np(losses.CTC()(LABELS, LOGITS)), EXPECTED.mean(), rtol=1e-5)
-    np.testing.assert_allclose(_np(losses.CTC(reduction="sum")(LABELS, LOGITS, sample_weight=sw)), (EXPECTED * sw).sum(), rtol=1e-5)
-    np.testing.assert_allclose(_np(losses.CTC(reduction="mean_with_sample_weight")(LABELS, LOGITS, sample_weight=sw)), (EXPECTED * sw).sum() / sw.sum(), rtol=1e-5)
+    np.testing.assert_allclose(
+        _np(losses.CTC(reduction="sum")(LABELS, LOGITS, sample_weight=sw)),
+        (EXPECTED * sw).sum(),
+        rtol=1e-5,
+    )
+    np.testing.assert_allclose(
+        _np(losses.CTC(reduction="mean_with_sample_weight")(LABELS, LOGITS, sample_weight=sw)),
+        (EXPECTED * sw).sum() / sw.sum(),
+        rtol=1e-5,
+    )
     np.testing.assert_allclose(_np(losses.CTC(reduction=None)(LABELS, LOGITS)), EXPECTED, rtol=1e-5)
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import requires_training
 
 import kerasx
+from conftest import requires_training
 from kerasx import losses, ops
 from kerasx.saving.registry import register_keras_serializable
 
@@ -58,12 +58,19 @@ def test_loss_function_wrapper_config_round_trip():
     assert config == {
         "name": "scaled",
         "reduction": "sum",
-        "fn": {"module": "builtins", "class_name": "function", "config": "LossTest>scaled_mse", "registered_name": "function"},
+        "fn": {
+            "module": "builtins",
+            "class_name": "function",
+            "config": "LossTest>scaled_mse",
+            "registered_name": "function",
+        },
         "scale": 3.0,
     }
     rebuilt = losses.LossFunctionWrapper.from_config(config)
     assert rebuilt.fn is scaled_mse
-    np.testing.assert_allclose(_np(rebuilt(Y_TRUE, Y_PRED)), 3.0 * ((Y_TRUE - 1) ** 2).mean(-1).sum(), rtol=1e-6)
+    np.testing.assert_allclose(
+        _np(rebuilt(Y_TRUE, Y_PRED)), 3.0 * ((Y_TRUE - 1) ** 2).mean(-1).sum(), rtol=1e-6
+    )
     builtin = losses.LossFunctionWrapper(losses.huber, delta=0.5)
     assert losses.LossFunctionWrapper.from_config(builtin.get_config()).fn is losses.huber
     assert builtin.name.startswith("loss_function_wrapper")
@@ -84,12 +91,30 @@ def test_sample_weight_broadcasting_and_reductions():
     per_sample = ((Y_TRUE - 1) ** 2).mean(-1)
     sw = np.array([1.0, 0.0, 2.0], dtype="float32")
     mse = losses.MeanSquaredError
-    np.testing.assert_allclose(_np(mse()(Y_TRUE, Y_PRED, sample_weight=sw)), (per_sample * sw).sum() / 3, rtol=1e-6)
-    np.testing.assert_allclose(_np(mse()(Y_TRUE, Y_PRED, sample_weight=sw[:, None])), (per_sample * sw).sum() / 3, rtol=1e-6)
-    np.testing.assert_allclose(_np(mse(reduction="mean_with_sample_weight")(Y_TRUE, Y_PRED, sample_weight=sw)), (per_sample * sw).sum() / 3.0, rtol=1e-6)
-    np.testing.assert_allclose(_np(mse(reduction="none")(Y_TRUE, Y_PRED, sample_weight=sw)), per_sample * sw, rtol=1e-6)
-    np.testing.assert_allclose(_np(mse(reduction="sum")(Y_TRUE, Y_PRED, sample_weight=2.0)), 2 * per_sample.sum(), rtol=1e-6)
-    zero = mse(reduction="mean_with_sample_weight")(Y_TRUE, Y_PRED, sample_weight=np.zeros(3, "float32"))
+    np.testing.assert_allclose(
+        _np(mse()(Y_TRUE, Y_PRED, sample_weight=sw)), (per_sample * sw).sum() / 3, rtol=1e-6
+    )
+    np.testing.assert_allclose(
+        _np(mse()(Y_TRUE, Y_PRED, sample_weight=sw[:, None])),
+        (per_sample * sw).sum() / 3,
+        rtol=1e-6,
+    )
+    np.testing.assert_allclose(
+        _np(mse(reduction="mean_with_sample_weight")(Y_TRUE, Y_PRED, sample_weight=sw)),
+        (per_sample * sw).sum() / 3.0,
+        rtol=1e-6,
+    )
+    np.testing.assert_allclose(
+        _np(mse(reduction="none")(Y_TRUE, Y_PRED, sample_weight=sw)), per_sample * sw, rtol=1e-6
+    )
+    np.testing.assert_allclose(
+        _np(mse(reduction="sum")(Y_TRUE, Y_PRED, sample_weight=2.0)),
+        2 * per_sample.sum(),
+        rtol=1e-6,
+    )
+    zero = mse(reduction="mean_with_sample_weight")(
+        Y_TRUE, Y_PRED, sample_weight=np.zeros(3, "float32")
+    )
     assert float(_np(zero)) == 0.0  # divide_no_nan
 
 
@@ -109,7 +134,9 @@ def test_compute_dtype():
 
 
 @requires_training
-@pytest.mark.parametrize("name", ["MeanSquaredError", "CategoricalCrossentropy", "Huber", "BinaryFocalCrossentropy"])
+@pytest.mark.parametrize(
+    "name", ["MeanSquaredError", "CategoricalCrossentropy", "Huber", "BinaryFocalCrossentropy"]
+)
 def test_gradients_match_finite_differences(name):
     B = kerasx._backend.B
     rng = np.random.default_rng(0)
@@ -128,17 +155,44 @@ def test_gradients_match_finite_differences(name):
         up, down = y_pred.copy(), y_pred.copy()
         up[idx] += h
         down[idx] -= h
-        numeric[idx] = (float(_np(f(up.astype("float32")))) - float(_np(f(down.astype("float32"))))) / (2 * h)
+        numeric[idx] = (
+            float(_np(f(up.astype("float32")))) - float(_np(f(down.astype("float32"))))
+        ) / (2 * h)
     np.testing.assert_allclose(grad, numeric, rtol=2e-2, atol=2e-3)
 
 
 @pytest.mark.parametrize(
     "name,kwargs,make",
     [
-        ("MeanSquaredError", {}, lambda n: (np.ones((n, 3), "float32"), np.arange(3 * n, dtype="float32").reshape(n, 3) / 7)),
-        ("SparseCategoricalCrossentropy", {"from_logits": True, "ignore_class": 0}, lambda n: (np.arange(2 * n).reshape(n, 2) % 3, np.linspace(-2, 2, 6 * n, dtype="float32").reshape(n, 2, 3))),
-        ("Circle", {}, lambda n: (np.arange(n) % 2, np.linspace(-1, 1, 3 * n, dtype="float32").reshape(n, 3))),
-        ("CTC", {}, lambda n: (np.tile([[1, 2, 0]], (n, 1)), np.linspace(-1, 1, 20 * n, dtype="float32").reshape(n, 5, 4))),
+        (
+            "MeanSquaredError",
+            {},
+            lambda n: (
+                np.ones((n, 3), "float32"),
+                np.arange(3 * n, dtype="float32").reshape(n, 3) / 7,
+            ),
+        ),
+        (
+            "SparseCategoricalCrossentropy",
+            {"from_logits": True, "ignore_class": 0},
+            lambda n: (
+                np.arange(2 * n).reshape(n, 2) % 3,
+                np.linspace(-2, 2, 6 * n, dtype="float32").reshape(n, 2, 3),
+            ),
+        ),
+        (
+            "Circle",
+            {},
+            lambda n: (np.arange(n) % 2, np.linspace(-1, 1, 3 * n, dtype="float32").reshape(n, 3)),
+        ),
+        (
+            "CTC",
+            {},
+            lambda n: (
+                np.tile([[1, 2, 0]], (n, 1)),
+                np.linspace(-1, 1, 20 * n, dtype="float32").reshape(n, 5, 4),
+            ),
+        ),
     ],
 )
 def test_losses_compile_with_changing_batch_size(name, kwargs, make):
@@ -148,4 +202,9 @@ def test_losses_compile_with_changing_batch_size(name, kwargs, make):
     for n in (4, 6, 3):
         y_true, y_pred = make(n)
         eager = _np(loss(y_true, y_pred))
-        np.testing.assert_allclose(_np(compiled(ops.convert_to_tensor(y_true), ops.convert_to_tensor(y_pred))), eager, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(
+            _np(compiled(ops.convert_to_tensor(y_true), ops.convert_to_tensor(y_pred))),
+            eager,
+            rtol=1e-5,
+            atol=1e-6,
+        )

@@ -13,7 +13,11 @@ from kerasx import losses, ops
 REDUCTIONS = ["sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None]
 # Keras 3.15 drops these constructor arguments from get_config(); kerasx keeps them so
 # that they survive a save/load round trip (Keras accepts them when loading).
-KEPT_EXTRA_KEYS = {"Huber": {"delta"}, "CosineSimilarity": {"axis"}, "SparseCategoricalCrossentropy": {"axis"}}
+KEPT_EXTRA_KEYS = {
+    "Huber": {"delta"},
+    "CosineSimilarity": {"axis"},
+    "SparseCategoricalCrossentropy": {"axis"},
+}
 
 
 def _np(x):
@@ -21,7 +25,9 @@ def _np(x):
 
 
 def _close(actual, expected):
-    np.testing.assert_allclose(_np(actual), np.asarray(expected, dtype="float64"), rtol=2e-5, atol=2e-5)
+    np.testing.assert_allclose(
+        _np(actual), np.asarray(expected, dtype="float64"), rtol=2e-5, atol=2e-5
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -41,11 +47,17 @@ def test_function_form(oracle, case):
 @pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
 def test_class_form_reductions_and_sample_weight(oracle, case):
     cls_name, fn_name, kwargs, y_true, y_pred = case
-    per_sample = np.asarray(getattr(oracle.losses, cls_name)(**kwargs, reduction=None)(y_true, y_pred))
+    per_sample = np.asarray(
+        getattr(oracle.losses, cls_name)(**kwargs, reduction=None)(y_true, y_pred)
+    )
     weights = sample_weights(y_true, per_sample.shape)
     combos = [(reduction, None) for reduction in REDUCTIONS]
     combos += [("sum_over_batch_size", sw) for sw in weights]
-    combos += [(reduction, weights[0]) for reduction in ("mean_with_sample_weight", "none", "sum") if weights]
+    combos += [
+        (reduction, weights[0])
+        for reduction in ("mean_with_sample_weight", "none", "sum")
+        if weights
+    ]
     for reduction, sw in combos:
         theirs = getattr(oracle.losses, cls_name)(**kwargs, reduction=reduction)
         mine = getattr(losses, cls_name)(**kwargs, reduction=reduction)
@@ -55,7 +67,9 @@ def test_class_form_reductions_and_sample_weight(oracle, case):
 @pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
 def test_get_config_matches_keras(oracle, case):
     cls_name, _, kwargs, *_ = case
-    theirs = getattr(oracle.losses, cls_name)(**kwargs, reduction="sum", name="my_loss").get_config()
+    theirs = getattr(oracle.losses, cls_name)(
+        **kwargs, reduction="sum", name="my_loss"
+    ).get_config()
     mine = getattr(losses, cls_name)(**kwargs, reduction="sum", name="my_loss").get_config()
     extra = set(mine) - set(theirs)
     assert extra == KEPT_EXTRA_KEYS.get(cls_name, set()), extra
@@ -76,7 +90,9 @@ def test_public_names_and_signatures_match_keras(oracle):
     for name in keras_names - {"get", "serialize", "deserialize"}:
         theirs = inspect.signature(getattr(oracle.losses, name)).parameters
         mine = inspect.signature(getattr(losses, name)).parameters
-        assert [(p.name, p.default) for p in theirs.values()] == [(p.name, p.default) for p in mine.values()], name
+        assert [(p.name, p.default) for p in theirs.values()] == [
+            (p.name, p.default) for p in mine.values()
+        ], name
 
 
 def test_get_accepts_every_keras_name(oracle):
@@ -97,15 +113,36 @@ def test_get_accepts_every_keras_name(oracle):
 
 
 def test_keras_configs_load():
-    config = {"module": "keras.losses", "class_name": "Huber", "config": {"name": "huber_loss", "reduction": "sum_over_batch_size"}, "registered_name": None}
+    config = {
+        "module": "keras.losses",
+        "class_name": "Huber",
+        "config": {"name": "huber_loss", "reduction": "sum_over_batch_size"},
+        "registered_name": None,
+    }
     loss = losses.get(config)
     assert isinstance(loss, losses.Huber) and loss.get_config()["delta"] == 1.0
-    fn_config = {"module": "builtins", "class_name": "function", "config": "mean_squared_error", "registered_name": "function"}
+    fn_config = {
+        "module": "builtins",
+        "class_name": "function",
+        "config": "mean_squared_error",
+        "registered_name": "function",
+    }
     assert losses.deserialize(fn_config) is losses.mean_squared_error
-    assert losses.serialize(losses.mae) == {"module": "builtins", "class_name": "function", "config": "mean_absolute_error", "registered_name": "function"}
+    assert losses.serialize(losses.mae) == {
+        "module": "builtins",
+        "class_name": "function",
+        "config": "mean_absolute_error",
+        "registered_name": "function",
+    }
     assert losses.serialize(losses.BinaryCrossentropy(from_logits=True)) == {
         "module": "keras.losses",
         "class_name": "BinaryCrossentropy",
-        "config": {"name": "binary_crossentropy", "reduction": "sum_over_batch_size", "from_logits": True, "label_smoothing": 0.0, "axis": -1},
+        "config": {
+            "name": "binary_crossentropy",
+            "reduction": "sum_over_batch_size",
+            "from_logits": True,
+            "label_smoothing": 0.0,
+            "axis": -1,
+        },
         "registered_name": None,
     }

@@ -70,7 +70,12 @@ def run_keras_stateless(opt, keras, grads_seq):
 
 
 def as_numpy(values) -> list[np.ndarray]:
-    return [np.asarray(kerasx.ops.convert_to_numpy(v.value if hasattr(v, "value") else v), dtype="float64") for v in values]
+    return [
+        np.asarray(
+            kerasx.ops.convert_to_numpy(v.value if hasattr(v, "value") else v), dtype="float64"
+        )
+        for v in values
+    ]
 
 
 def keras_numpy(values) -> list[np.ndarray]:

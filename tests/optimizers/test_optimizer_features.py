@@ -8,7 +8,13 @@ import warnings
 
 import numpy as np
 import pytest
-from optimizer_oracle import as_numpy, gradient_stream, initial_values, keras_numpy, kerasx_variables
+from optimizer_oracle import (
+    as_numpy,
+    gradient_stream,
+    initial_values,
+    keras_numpy,
+    kerasx_variables,
+)
 
 import kerasx.optimizers as kopt
 from kerasx import _backend, ops
@@ -204,7 +210,11 @@ def test_overwrite_with_gradient_matches_keras(oracle):
         for g in gradient_stream(4):
             mine.apply(g, mv)
             theirs.apply(list(g), tv)
-        np.testing.assert_allclose(np.concatenate([a.ravel() for a in as_numpy(mv)]), np.concatenate([a.ravel() for a in keras_numpy(tv)]), atol=1e-5)
+        np.testing.assert_allclose(
+            np.concatenate([a.ravel() for a in as_numpy(mv)]),
+            np.concatenate([a.ravel() for a in keras_numpy(tv)]),
+            atol=1e-5,
+        )
         assert [v.path for v in mine.variables] == [v.path for v in theirs.variables]
 
 
@@ -272,7 +282,9 @@ def test_custom_optimizer_subclass():
 
         def update_step(self, gradient, variable, learning_rate):
             self.assign_sub(variable, ops.multiply(learning_rate, ops.sign(gradient)))
-            self.assign_add(self.counts[self._get_variable_index(variable)], ops.ones(variable.shape))
+            self.assign_add(
+                self.counts[self._get_variable_index(variable)], ops.ones(variable.shape)
+            )
 
     opt = SignSGD(name="sign")
     variables = kerasx_variables()
@@ -280,7 +292,11 @@ def test_custom_optimizer_subclass():
     opt.apply(g, variables)
     for v, v0, gg in zip(as_numpy(variables), initial_values().values(), g):
         np.testing.assert_allclose(v, v0 - 0.1 * np.sign(gg), atol=1e-6)
-    assert [v.path for v in opt.variables][2:] == ["sign/kernel_count", "sign/bias_count", "sign/conv_count"]
+    assert [v.path for v in opt.variables][2:] == [
+        "sign/kernel_count",
+        "sign/bias_count",
+        "sign/conv_count",
+    ]
 
     class Broken(kopt.Optimizer):
         def __init__(self):
@@ -293,7 +309,17 @@ def test_custom_optimizer_subclass():
 def test_legacy_aliases_point_at_the_same_classes():
     from kerasx.optimizers import legacy
 
-    for name in ("SGD", "Adam", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam", "Ftrl", "Optimizer"):
+    for name in (
+        "SGD",
+        "Adam",
+        "RMSprop",
+        "Adagrad",
+        "Adadelta",
+        "Adamax",
+        "Nadam",
+        "Ftrl",
+        "Optimizer",
+    ):
         assert getattr(legacy, name) is getattr(kopt, name)
     assert kopt.legacy is legacy
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from optimizer_oracle import as_numpy, assert_all_close, gradient_stream, initial_values, kerasx_variables
+from optimizer_oracle import (
+    as_numpy,
+    assert_all_close,
+    gradient_stream,
+    initial_values,
+    kerasx_variables,
+)
 
 import kerasx.optimizers as kopt
 from kerasx import _backend, ops
@@ -25,7 +31,9 @@ CASES = [
 
 def _make(name, kwargs):
     if name == "LSO":
-        return kopt.LossScaleOptimizer(kopt.Adam(learning_rate=0.05), initial_scale=4.0, dynamic_growth_steps=2)
+        return kopt.LossScaleOptimizer(
+            kopt.Adam(learning_rate=0.05), initial_scale=4.0, dynamic_growth_steps=2
+        )
     return getattr(kopt, name)(learning_rate=0.05, **kwargs)
 
 
@@ -44,14 +52,22 @@ def test_stateless_apply_equals_apply(name, kwargs, compiled):
     stateless.build(v_stateless)
     tv = [v.value for v in v_stateless]
     ov = [v.value for v in stateless.variables]
-    step = _backend.B.compile_function(stateless.stateless_apply) if compiled else stateless.stateless_apply
+    step = (
+        _backend.B.compile_function(stateless.stateless_apply)
+        if compiled
+        else stateless.stateless_apply
+    )
     for grads in _grads(name):
         stateful.apply(grads, v_stateful)
         tv, ov = step(ov, grads, tv)
     assert_all_close(as_numpy(tv), as_numpy(v_stateful), what="trainable")
     assert_all_close(as_numpy(ov), as_numpy(stateful.variables), what="optimizer variables")
     # Nothing was written to the real variables.
-    assert_all_close(as_numpy(v_stateless), [v.astype("float64") for v in initial_values().values()], what="untouched")
+    assert_all_close(
+        as_numpy(v_stateless),
+        [v.astype("float64") for v in initial_values().values()],
+        what="untouched",
+    )
     assert int(stateless.iterations.numpy() if hasattr(stateless.iterations, "numpy") else 0) == 0
 
 
@@ -67,9 +83,14 @@ def test_stateless_apply_validates_arguments():
         opt.stateless_apply([v.value for v in opt.variables], [], [])
 
 
-@pytest.mark.skipif(_backend.NAME != "tensorflow", reason="stateful compiled steps are a tf.function feature")
+@pytest.mark.skipif(
+    _backend.NAME != "tensorflow", reason="stateful compiled steps are a tf.function feature"
+)
 def test_stateful_apply_inside_tf_function():
-    eager, graph = kopt.Adam(learning_rate=0.05, gradient_accumulation_steps=2), kopt.Adam(learning_rate=0.05, gradient_accumulation_steps=2)
+    eager, graph = (
+        kopt.Adam(learning_rate=0.05, gradient_accumulation_steps=2),
+        kopt.Adam(learning_rate=0.05, gradient_accumulation_steps=2),
+    )
     v_eager, v_graph = kerasx_variables(), kerasx_variables()
     graph.build(v_graph)
     step = _backend.B.compile_function(lambda g: graph.apply(g, v_graph))
@@ -77,4 +98,6 @@ def test_stateful_apply_inside_tf_function():
         eager.apply(grads, v_eager)
         step(grads)
     assert_all_close(as_numpy(v_graph), as_numpy(v_eager), what="trainable")
-    assert_all_close(as_numpy(graph.variables), as_numpy(eager.variables), what="optimizer variables")
+    assert_all_close(
+        as_numpy(graph.variables), as_numpy(eager.variables), what="optimizer variables"
+    )

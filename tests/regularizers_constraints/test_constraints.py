@@ -24,13 +24,17 @@ def test_max_norm(axis):
     ax = tuple(axis) if isinstance(axis, list) else axis
     norms = _norms(W, ax)
     expected = W * (np.clip(norms, 0, 1.5) / (EPS + norms))
-    np.testing.assert_allclose(_np(constraints.MaxNorm(1.5, axis=axis)(W)), expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        _np(constraints.MaxNorm(1.5, axis=axis)(W)), expected, rtol=1e-5, atol=1e-6
+    )
 
 
 @pytest.mark.parametrize("axis", [0, 1])
 def test_unit_norm_and_min_max_norm(axis):
     norms = _norms(W, axis)
-    np.testing.assert_allclose(_np(constraints.UnitNorm(axis=axis)(W)), W / (EPS + norms), rtol=1e-5)
+    np.testing.assert_allclose(
+        _np(constraints.UnitNorm(axis=axis)(W)), W / (EPS + norms), rtol=1e-5
+    )
     desired = 0.7 * np.clip(norms, 1.0, 2.0) + 0.3 * norms
     out = _np(constraints.MinMaxNorm(min_value=1.0, max_value=2.0, rate=0.7, axis=axis)(W))
     np.testing.assert_allclose(out, W * desired / (EPS + norms), rtol=1e-5, atol=1e-6)
@@ -43,7 +47,13 @@ def test_non_neg_and_base():
 
 @pytest.mark.parametrize(
     "name,kwargs",
-    [("MaxNorm", {}), ("MaxNorm", {"max_value": 3.0, "axis": 1}), ("MinMaxNorm", {"min_value": 0.5, "rate": 0.5}), ("NonNeg", {}), ("UnitNorm", {"axis": -1})],
+    [
+        ("MaxNorm", {}),
+        ("MaxNorm", {"max_value": 3.0, "axis": 1}),
+        ("MinMaxNorm", {"min_value": 0.5, "rate": 0.5}),
+        ("NonNeg", {}),
+        ("UnitNorm", {"axis": -1}),
+    ],
 )
 def test_matches_keras(oracle, name, kwargs):
     theirs = getattr(oracle.constraints, name)(**kwargs)
@@ -62,7 +72,12 @@ def test_get_serialize_deserialize(oracle):
     c = constraints.MaxNorm(3)
     assert constraints.get(c) is c
     config = constraints.serialize(c)
-    assert config == {"module": "keras.constraints", "class_name": "MaxNorm", "config": {"max_value": 3, "axis": 0}, "registered_name": None}
+    assert config == {
+        "module": "keras.constraints",
+        "class_name": "MaxNorm",
+        "config": {"max_value": 3, "axis": 0},
+        "registered_name": None,
+    }
     assert constraints.deserialize(config).get_config() == c.get_config()
     assert oracle.constraints.deserialize(config).get_config() == c.get_config()
     with pytest.raises(ValueError, match="max_norm"):

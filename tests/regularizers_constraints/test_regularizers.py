@@ -38,7 +38,9 @@ def test_orthogonal_regularizer(mode):
     gram = unit @ unit.T
     n = gram.shape[0]
     expected = 0.02 * 0.5 * np.abs(gram - np.diag(np.diag(gram))).sum() / (n * (n - 1) / 2)
-    assert _f(regularizers.OrthogonalRegularizer(factor=0.02, mode=mode)(W)) == pytest.approx(expected, rel=1e-5)
+    assert _f(regularizers.OrthogonalRegularizer(factor=0.02, mode=mode)(W)) == pytest.approx(
+        expected, rel=1e-5
+    )
     with pytest.raises(ValueError, match="rank 2"):
         regularizers.OrthogonalRegularizer()(np.ones((2, 2, 2), "float32"))
     with pytest.raises(ValueError, match="mode"):
@@ -47,7 +49,14 @@ def test_orthogonal_regularizer(mode):
 
 @pytest.mark.parametrize(
     "name,kwargs",
-    [("L1", {}), ("L1", {"l1": 0.1}), ("L2", {"l2": 0.3}), ("L1L2", {"l1": 0.1, "l2": 0.2}), ("L1L2", {}), ("OrthogonalRegularizer", {"factor": 0.05, "mode": "columns"})],
+    [
+        ("L1", {}),
+        ("L1", {"l1": 0.1}),
+        ("L2", {"l2": 0.3}),
+        ("L1L2", {"l1": 0.1, "l2": 0.2}),
+        ("L1L2", {}),
+        ("OrthogonalRegularizer", {"factor": 0.05, "mode": "columns"}),
+    ],
 )
 def test_config_matches_keras(oracle, name, kwargs):
     theirs = getattr(oracle.regularizers, name)(**kwargs).get_config()
@@ -56,7 +65,9 @@ def test_config_matches_keras(oracle, name, kwargs):
     clone = type(mine).from_config(mine.get_config())
     assert clone.get_config() == theirs
     # A Keras tensor input: Keras' NumPy-array path of `normalize` mishandles axis=0.
-    expected = float(np.asarray(getattr(oracle.regularizers, name)(**kwargs)(oracle.ops.convert_to_tensor(W))))
+    expected = float(
+        np.asarray(getattr(oracle.regularizers, name)(**kwargs)(oracle.ops.convert_to_tensor(W)))
+    )
     assert _f(clone(W)) == pytest.approx(expected, rel=1e-5)
 
 
@@ -81,7 +92,12 @@ def test_get_serialize_deserialize(oracle):
     reg = regularizers.L1L2(0.1, 0.2)
     assert regularizers.get(reg) is reg
     config = regularizers.serialize(reg)
-    assert config == {"module": "keras.regularizers", "class_name": "L1L2", "config": {"l1": 0.1, "l2": 0.2}, "registered_name": None}
+    assert config == {
+        "module": "keras.regularizers",
+        "class_name": "L1L2",
+        "config": {"l1": 0.1, "l2": 0.2},
+        "registered_name": None,
+    }
     assert regularizers.get(config).get_config() == reg.get_config()
     assert oracle.regularizers.deserialize(config).get_config() == reg.get_config()
     with pytest.raises(ValueError, match="l1_l2"):

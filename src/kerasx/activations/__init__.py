@@ -55,14 +55,53 @@ ALL_OBJECTS_DICT: dict[str, Callable[..., Any]] = {fn.__name__: fn for fn in ALL
 ALL_OBJECTS_DICT["swish"] = silu
 ALL_OBJECTS_DICT["hard_swish"] = hard_silu
 
-__all__ = sorted([*ALL_OBJECTS_DICT, "deserialize", "get", "serialize"])
+__all__ = [
+    "ALL_OBJECTS_DICT",
+    "celu",
+    "deserialize",
+    "elu",
+    "exponential",
+    "gelu",
+    "get",
+    "glu",
+    "hard_shrink",
+    "hard_sigmoid",
+    "hard_silu",
+    "hard_swish",
+    "hard_tanh",
+    "leaky_relu",
+    "linear",
+    "log_sigmoid",
+    "log_softmax",
+    "mish",
+    "relu",
+    "relu6",
+    "selu",
+    "serialize",
+    "sigmoid",
+    "silu",
+    "soft_shrink",
+    "softmax",
+    "softplus",
+    "softsign",
+    "sparse_plus",
+    "sparse_sigmoid",
+    "sparsemax",
+    "squareplus",
+    "swish",
+    "tanh",
+    "tanh_shrink",
+    "threshold",
+]
 
 
 def serialize(activation: Callable[..., Any]) -> Any:
     """A built-in's name (``"relu"``), or a config dict for custom activations."""
     config = serialize_keras_object(activation)
     if not isinstance(config, dict) or "config" not in config:
-        raise ValueError(f"Cannot serialize the activation {activation!r}: it has no name or config.")
+        raise ValueError(
+            f"Cannot serialize the activation {activation!r}: it has no name or config."
+        )
     if not isinstance(activation, types.FunctionType):
         return config
     if ALL_OBJECTS_DICT.get(config["config"]) is activation:
@@ -73,7 +112,12 @@ def serialize(activation: Callable[..., Any]) -> Any:
 
 def deserialize(config: Any, custom_objects: dict[str, Any] | None = None) -> Callable[..., Any]:
     """The activation a name or config describes."""
-    return deserialize_keras_object(config, custom_objects=custom_objects, module_objects=ALL_OBJECTS_DICT, printable_module_name="activation function")
+    return deserialize_keras_object(
+        config,
+        custom_objects=custom_objects,
+        module_objects=ALL_OBJECTS_DICT,
+        printable_module_name="activation function",
+    )
 
 
 def get(identifier: Any) -> Callable[..., Any]:

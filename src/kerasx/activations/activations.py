@@ -35,7 +35,9 @@ def _remember_logits(output: Any, x: Any) -> Any:
 
 
 @keras_export("keras.activations.relu")
-def relu(x: Tensor, negative_slope: float = 0.0, max_value: float | None = None, threshold: float = 0.0) -> Tensor:
+def relu(
+    x: Tensor, negative_slope: float = 0.0, max_value: float | None = None, threshold: float = 0.0
+) -> Tensor:
     """Rectified linear unit with an optional leak, cap and threshold.
 
     ``f(x) = max_value`` above the cap, ``x`` above ``threshold`` and

@@ -33,7 +33,12 @@ def serialize(constraint: Any) -> Any:
 
 def deserialize(config: Any, custom_objects: dict[str, Any] | None = None) -> Any:
     """The constraint a config (or name) describes."""
-    return deserialize_keras_object(config, custom_objects=custom_objects, module_objects=ALL_OBJECTS_DICT, printable_module_name="constraint")
+    return deserialize_keras_object(
+        config,
+        custom_objects=custom_objects,
+        module_objects=ALL_OBJECTS_DICT,
+        printable_module_name="constraint",
+    )
 
 
 def get(identifier: Any) -> Any:
@@ -45,7 +50,9 @@ def get(identifier: Any) -> Any:
     elif isinstance(identifier, str):
         found = ALL_OBJECTS_DICT.get(identifier) or registry.get_registered_object(identifier)
         if found is None:
-            raise ValueError(f"Unknown constraint: {identifier!r}. Valid names are: {sorted(ALL_OBJECTS_DICT)}.")
+            raise ValueError(
+                f"Unknown constraint: {identifier!r}. Valid names are: {sorted(ALL_OBJECTS_DICT)}."
+            )
     else:
         found = identifier
     if callable(found):

@@ -80,7 +80,9 @@ class UnitNorm(Constraint):
 class MinMaxNorm(Constraint):
     """Moves slice norms into ``[min_value, max_value]``, by a fraction ``rate`` per call."""
 
-    def __init__(self, min_value: float = 0.0, max_value: float = 1.0, rate: float = 1.0, axis: Any = 0) -> None:
+    def __init__(
+        self, min_value: float = 0.0, max_value: float = 1.0, rate: float = 1.0, axis: Any = 0
+    ) -> None:
         self.min_value = min_value
         self.max_value = max_value
         self.rate = rate
@@ -94,4 +96,9 @@ class MinMaxNorm(Constraint):
         return ops.multiply(w, ops.divide(desired, ops.add(norms, settings.epsilon())))
 
     def get_config(self) -> dict[str, Any]:
-        return {"min_value": self.min_value, "max_value": self.max_value, "rate": self.rate, "axis": self.axis}
+        return {
+            "min_value": self.min_value,
+            "max_value": self.max_value,
+            "rate": self.rate,
+            "axis": self.axis,
+        }

@@ -80,7 +80,14 @@ OrthogonalInitializer = Orthogonal
 __all__ = sorted(
     {cls.__name__ for cls in _CLASSES}
     | {to_snake_case(cls.__name__) for cls in _CLASSES if cls is not Initializer}
-    | {"IdentityInitializer", "OrthogonalInitializer", "STFTInitializer", "deserialize", "get", "serialize"}
+    | {
+        "IdentityInitializer",
+        "OrthogonalInitializer",
+        "STFTInitializer",
+        "deserialize",
+        "get",
+        "serialize",
+    }
 )
 __all__ += ["RandomInitializer", "compute_fans"]
 
@@ -92,7 +99,12 @@ def serialize(initializer: Any) -> Any:
 
 def deserialize(config: Any, custom_objects: dict[str, Any] | None = None) -> Any:
     """The initializer a config (or name) describes."""
-    return deserialize_keras_object(config, custom_objects=custom_objects, module_objects=ALL_OBJECTS_DICT, printable_module_name="initializer")
+    return deserialize_keras_object(
+        config,
+        custom_objects=custom_objects,
+        module_objects=ALL_OBJECTS_DICT,
+        printable_module_name="initializer",
+    )
 
 
 def _from_array(value: Any) -> Any:
@@ -100,7 +112,9 @@ def _from_array(value: Any) -> Any:
 
     def initialize_fn(shape: Sequence[int], dtype: Any = None) -> Any:
         if tuple(int(d) for d in shape) != tuple(int(d) for d in value.shape):
-            raise ValueError(f"Expected `shape` to be {tuple(value.shape)} for direct tensor as initializer. Received shape={tuple(shape)}")
+            raise ValueError(
+                f"Expected `shape` to be {tuple(value.shape)} for direct tensor as initializer. Received shape={tuple(shape)}"
+            )
         return ops.cast(ops.convert_to_tensor(value), _dt.standardize_dtype(dtype))
 
     return initialize_fn
@@ -116,7 +130,9 @@ def get(identifier: Any) -> Any:
     elif isinstance(identifier, str):
         cls = ALL_OBJECTS_DICT.get(identifier) or registry.get_registered_object(identifier)
         if cls is None:
-            raise ValueError(f"Unknown initializer: {identifier!r}. Valid names are: {sorted(ALL_OBJECTS_DICT)}.")
+            raise ValueError(
+                f"Unknown initializer: {identifier!r}. Valid names are: {sorted(ALL_OBJECTS_DICT)}."
+            )
         found = cls
     elif isinstance(identifier, (np.ndarray, np.generic)) or ops.is_tensor(identifier):
         found = _from_array(identifier)

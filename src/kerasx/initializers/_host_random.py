@@ -20,9 +20,29 @@ from kerasx.backends.common import dtypes as _dt
 
 # Inverse normal CDF (Acklam's rational approximation, relative error < 1.2e-9,
 # far below float32 resolution).  Coefficients from the published algorithm.
-_A = (-3.969683028665376e01, 2.209460984245205e02, -2.759285104469687e02, 1.383577518672690e02, -3.066479806614716e01, 2.506628277459239e00)
-_B = (-5.447609879822406e01, 1.615858368580409e02, -1.556989798598866e02, 6.680131188771972e01, -1.328068155288572e01)
-_C = (-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e00, -2.549732539343734e00, 4.374664141464968e00, 2.938163982698783e00)
+_A = (
+    -3.969683028665376e01,
+    2.209460984245205e02,
+    -2.759285104469687e02,
+    1.383577518672690e02,
+    -3.066479806614716e01,
+    2.506628277459239e00,
+)
+_B = (
+    -5.447609879822406e01,
+    1.615858368580409e02,
+    -1.556989798598866e02,
+    6.680131188771972e01,
+    -1.328068155288572e01,
+)
+_C = (
+    -7.784894002430293e-03,
+    -3.223964580411365e-01,
+    -2.400758277161838e00,
+    -2.549732539343734e00,
+    4.374664141464968e00,
+    2.938163982698783e00,
+)
 _D = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e00, 3.754408661907416e00)
 _P_LOW = 0.02425
 
@@ -52,7 +72,9 @@ def host_seed(seed: Any) -> Any:
     return np.asarray(seed).astype("int32").reshape(2)
 
 
-def uniform(shape: Sequence[int], seed: Any, minval: float = 0.0, maxval: float = 1.0) -> np.ndarray:
+def uniform(
+    shape: Sequence[int], seed: Any, minval: float = 0.0, maxval: float = 1.0
+) -> np.ndarray:
     """float32 NumPy array uniform in ``[minval, maxval)``."""
     NP = _numpy_backend()
     out = NP.random_uniform(_shape(shape), host_seed(seed), minval, maxval, "float32")
@@ -91,7 +113,9 @@ def ndtri(p: np.ndarray) -> np.ndarray:
     return out
 
 
-def truncated_normal(shape: Sequence[int], seed: Any, mean: float = 0.0, stddev: float = 1.0) -> np.ndarray:
+def truncated_normal(
+    shape: Sequence[int], seed: Any, mean: float = 0.0, stddev: float = 1.0
+) -> np.ndarray:
     """Normal values restricted to two standard deviations around the mean.
 
     One uniform draw per value, mapped through the inverse CDF of the truncated

@@ -27,7 +27,9 @@ class Constant(Initializer):
 
     def __call__(self, shape: Sequence[int], dtype: Any = None) -> Any:
         dtype = _dtype(dtype)
-        return ops.multiply(ops.convert_to_tensor(self.value, dtype=dtype), ops.ones(tuple(shape), dtype=dtype))
+        return ops.multiply(
+            ops.convert_to_tensor(self.value, dtype=dtype), ops.ones(tuple(shape), dtype=dtype)
+        )
 
     def get_config(self) -> dict[str, Any]:
         return {"value": serialize_keras_object(self.value)}
@@ -53,7 +55,11 @@ class Ones(Initializer):
         return ops.ones(tuple(shape), dtype=_dtype(dtype))
 
 
-@keras_export("keras.initializers.Identity", "keras.initializers.identity", "keras.initializers.IdentityInitializer")
+@keras_export(
+    "keras.initializers.Identity",
+    "keras.initializers.identity",
+    "keras.initializers.IdentityInitializer",
+)
 class Identity(Initializer):
     """``gain`` times the identity matrix (2D shapes only; non-square gets a rectangular eye).
 
@@ -67,9 +73,13 @@ class Identity(Initializer):
     def __call__(self, shape: Sequence[int], dtype: Any = None) -> Any:
         shape = tuple(shape)
         if len(shape) != 2:
-            raise ValueError(f"Identity matrix initializer can only be used for 2D matrices. Received: shape={shape} of rank {len(shape)}.")
+            raise ValueError(
+                f"Identity matrix initializer can only be used for 2D matrices. Received: shape={shape} of rank {len(shape)}."
+            )
         dtype = _dtype(dtype)
-        return ops.multiply(ops.eye(shape[0], shape[1], dtype=dtype), ops.convert_to_tensor(self.gain, dtype=dtype))
+        return ops.multiply(
+            ops.eye(shape[0], shape[1], dtype=dtype), ops.convert_to_tensor(self.gain, dtype=dtype)
+        )
 
     def get_config(self) -> dict[str, Any]:
         return {"gain": self.gain}
@@ -90,11 +100,15 @@ def _window(name: str, length: int, periodic: bool) -> np.ndarray:
     elif key in ("boxcar", "box", "ones", "rect", "rectangular"):
         w = np.ones(n)
     else:
-        raise ValueError(f"Unknown window {name!r}. Supported windows: 'hann', 'hamming', 'blackman', 'bartlett', 'boxcar', or pass an array.")
+        raise ValueError(
+            f"Unknown window {name!r}. Supported windows: 'hann', 'hamming', 'blackman', 'bartlett', 'boxcar', or pass an array."
+        )
     return w[:length] if periodic else w
 
 
-@keras_export("keras.initializers.STFT", "keras.initializers.stft", "keras.initializers.STFTInitializer")
+@keras_export(
+    "keras.initializers.STFT", "keras.initializers.stft", "keras.initializers.STFTInitializer"
+)
 class STFT(Initializer):
     """Fourier basis kernels (real or imaginary part) for a convolutional STFT.
 
@@ -103,13 +117,21 @@ class STFT(Initializer):
     sum (``"spectrum"``).
     """
 
-    def __init__(self, side: str = "real", window: Any = "hann", scaling: str | None = "density", periodic: bool = False) -> None:
+    def __init__(
+        self,
+        side: str = "real",
+        window: Any = "hann",
+        scaling: str | None = "density",
+        periodic: bool = False,
+    ) -> None:
         if side not in ("real", "imag"):
             raise ValueError(f"side should be 'real' or 'imag', not {side}")
         if isinstance(window, str):
             _window(window, 1, False)
         if scaling is not None and scaling not in ("density", "spectrum"):
-            raise ValueError(f"Scaling is invalid, it must be `None`, 'density' or 'spectrum'. Received scaling={scaling}")
+            raise ValueError(
+                f"Scaling is invalid, it must be `None`, 'density' or 'spectrum'. Received scaling={scaling}"
+            )
         self.side = side
         self.window = window
         self.scaling = scaling
@@ -119,13 +141,21 @@ class STFT(Initializer):
         dtype = _dtype(dtype)
         frame_length, _channels, fft_length = (int(d) for d in shape)
         time = np.arange(frame_length, dtype="float64").reshape(frame_length, 1, 1)
-        freq = np.arange(fft_length, dtype="float64").reshape(1, 1, fft_length) / ((fft_length - 1) * 2)
+        freq = np.arange(fft_length, dtype="float64").reshape(1, 1, fft_length) / (
+            (fft_length - 1) * 2
+        )
         angle = -2.0 * np.pi * time * freq
         kernel = np.cos(angle) if self.side == "real" else np.sin(angle)
         if self.window is not None:
-            win = _window(self.window, frame_length, self.periodic) if isinstance(self.window, str) else np.asarray(ops.convert_to_numpy(self.window), dtype="float64")
+            win = (
+                _window(self.window, frame_length, self.periodic)
+                if isinstance(self.window, str)
+                else np.asarray(ops.convert_to_numpy(self.window), dtype="float64")
+            )
             if win.shape != (frame_length,):
-                raise ValueError(f"The shape of `window` must be equal to [frame_length].Received: window shape={win.shape}")
+                raise ValueError(
+                    f"The shape of `window` must be equal to [frame_length].Received: window shape={win.shape}"
+                )
             win = win.reshape(frame_length, 1, 1)
             scale = 1.0
             if self.scaling == "density":
@@ -133,7 +163,14 @@ class STFT(Initializer):
             elif self.scaling == "spectrum":
                 scale = float(np.sum(np.abs(win)))
             kernel = kernel * win / scale
-        return ops.convert_to_tensor(kernel.astype(dtype if dtype != "bfloat16" else "float32"), dtype=dtype)
+        return ops.convert_to_tensor(
+            kernel.astype(dtype if dtype != "bfloat16" else "float32"), dtype=dtype
+        )
 
     def get_config(self) -> dict[str, Any]:
-        return {"side": self.side, "window": self.window, "periodic": self.periodic, "scaling": self.scaling}
+        return {
+            "side": self.side,
+            "window": self.window,
+            "periodic": self.periodic,
+            "scaling": self.scaling,
+        }

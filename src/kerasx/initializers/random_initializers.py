@@ -30,8 +30,12 @@ class RandomInitializer(Initializer):
         self._init_seed = seed
         if isinstance(seed, dict):
             seed = deserialize_keras_object(seed)
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, SeedGenerator))):
-            raise ValueError(f"`seed` argument should be an instance of `keras.random.SeedGenerator()` or an integer. Received: seed={seed}")
+        if seed is not None and (
+            isinstance(seed, bool) or not isinstance(seed, (int, SeedGenerator))
+        ):
+            raise ValueError(
+                f"`seed` argument should be an instance of `keras.random.SeedGenerator()` or an integer. Received: seed={seed}"
+            )
         self.seed = seed
 
     def _draw_seed(self) -> Any:
@@ -50,7 +54,11 @@ class RandomInitializer(Initializer):
         return {"seed": serialize_keras_object(self._init_seed)}
 
 
-@keras_export("keras.initializers.RandomNormal", "keras.initializers.random_normal", "keras.initializers.normal")
+@keras_export(
+    "keras.initializers.RandomNormal",
+    "keras.initializers.random_normal",
+    "keras.initializers.normal",
+)
 class RandomNormal(RandomInitializer):
     """Normal values with the given mean and standard deviation."""
 
@@ -78,13 +86,19 @@ class TruncatedNormal(RandomInitializer):
 
     def __call__(self, shape: Sequence[int], dtype: Any = None) -> Any:
         dtype = host.float_dtype(dtype, "TruncatedNormal")
-        return self._to_tensor(host.truncated_normal(shape, self._draw_seed(), self.mean, self.stddev), dtype)
+        return self._to_tensor(
+            host.truncated_normal(shape, self._draw_seed(), self.mean, self.stddev), dtype
+        )
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
 
 
-@keras_export("keras.initializers.RandomUniform", "keras.initializers.random_uniform", "keras.initializers.uniform")
+@keras_export(
+    "keras.initializers.RandomUniform",
+    "keras.initializers.random_uniform",
+    "keras.initializers.uniform",
+)
 class RandomUniform(RandomInitializer):
     """Uniform values in ``[minval, maxval)``."""
 
@@ -95,13 +109,19 @@ class RandomUniform(RandomInitializer):
 
     def __call__(self, shape: Sequence[int], dtype: Any = None) -> Any:
         dtype = host.float_dtype(dtype, "RandomUniform")
-        return self._to_tensor(host.uniform(shape, self._draw_seed(), self.minval, self.maxval), dtype)
+        return self._to_tensor(
+            host.uniform(shape, self._draw_seed(), self.minval, self.maxval), dtype
+        )
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "minval": self.minval, "maxval": self.maxval}
 
 
-def compute_fans(shape: Sequence[int], input_axes: Sequence[int] | None = None, output_axes: Sequence[int] | None = None) -> tuple[int, int]:
+def compute_fans(
+    shape: Sequence[int],
+    input_axes: Sequence[int] | None = None,
+    output_axes: Sequence[int] | None = None,
+) -> tuple[int, int]:
     """``(fan_in, fan_out)`` of a weight shape.
 
     With ``input_axes``/``output_axes`` the fans are the products of those dimensions;
@@ -146,7 +166,9 @@ class VarianceScaling(RandomInitializer):
             distribution = "truncated_normal"
         distributions = ("uniform", "truncated_normal", "untruncated_normal")
         if distribution not in distributions:
-            raise ValueError(f"Invalid `distribution` argument: {distribution}. Please use one of {distributions}")
+            raise ValueError(
+                f"Invalid `distribution` argument: {distribution}. Please use one of {distributions}"
+            )
         self.scale = scale
         self.mode = mode
         self.distribution = distribution
@@ -161,7 +183,9 @@ class VarianceScaling(RandomInitializer):
         variance = self.scale / max(1.0, n)
         seed = self._draw_seed()
         if self.distribution == "truncated_normal":
-            values = host.truncated_normal(shape, seed, 0.0, math.sqrt(variance) / _TRUNCATED_STDDEV)
+            values = host.truncated_normal(
+                shape, seed, 0.0, math.sqrt(variance) / _TRUNCATED_STDDEV
+            )
         elif self.distribution == "untruncated_normal":
             values = host.normal(shape, seed, 0.0, math.sqrt(variance))
         else:
@@ -185,12 +209,28 @@ class _FixedVarianceScaling(VarianceScaling):
 
     _preset: tuple[float, str, str] = (1.0, "fan_in", "truncated_normal")
 
-    def __init__(self, seed: Any = None, input_axes: Sequence[int] | None = None, output_axes: Sequence[int] | None = None) -> None:
+    def __init__(
+        self,
+        seed: Any = None,
+        input_axes: Sequence[int] | None = None,
+        output_axes: Sequence[int] | None = None,
+    ) -> None:
         scale, mode, distribution = self._preset
-        super().__init__(scale=scale, mode=mode, distribution=distribution, seed=seed, input_axes=input_axes, output_axes=output_axes)
+        super().__init__(
+            scale=scale,
+            mode=mode,
+            distribution=distribution,
+            seed=seed,
+            input_axes=input_axes,
+            output_axes=output_axes,
+        )
 
     def get_config(self) -> dict[str, Any]:
-        return {"seed": serialize_keras_object(self._init_seed), "input_axes": self.input_axes, "output_axes": self.output_axes}
+        return {
+            "seed": serialize_keras_object(self._init_seed),
+            "input_axes": self.input_axes,
+            "output_axes": self.output_axes,
+        }
 
 
 @keras_export("keras.initializers.GlorotUniform", "keras.initializers.glorot_uniform")
@@ -235,7 +275,11 @@ class HeUniform(_FixedVarianceScaling):
     _preset = (2.0, "fan_in", "uniform")
 
 
-@keras_export("keras.initializers.Orthogonal", "keras.initializers.orthogonal", "keras.initializers.OrthogonalInitializer")
+@keras_export(
+    "keras.initializers.Orthogonal",
+    "keras.initializers.orthogonal",
+    "keras.initializers.OrthogonalInitializer",
+)
 class Orthogonal(RandomInitializer):
     """A random (semi-)orthogonal matrix times ``gain``; leading dims are flattened into rows."""
 
@@ -246,7 +290,9 @@ class Orthogonal(RandomInitializer):
     def __call__(self, shape: Sequence[int], dtype: Any = None) -> Any:
         shape = tuple(shape)
         if len(shape) < 2:
-            raise ValueError(f"The tensor to initialize must be at least two-dimensional. Received: shape={shape} of rank {len(shape)}.")
+            raise ValueError(
+                f"The tensor to initialize must be at least two-dimensional. Received: shape={shape} of rank {len(shape)}."
+            )
         dtype = host.float_dtype(dtype, "Orthogonal")
         return self._to_tensor(host.orthogonal(shape, self._draw_seed(), self.gain), dtype)
 

@@ -11,7 +11,13 @@ import inspect
 from typing import Any
 
 from kerasx.losses.ctc import ctc
-from kerasx.losses.loss import Loss, reduce_values, reduce_weighted_values, squeeze_or_expand_to_same_rank, standardize_reduction
+from kerasx.losses.loss import (
+    Loss,
+    reduce_values,
+    reduce_weighted_values,
+    squeeze_or_expand_to_same_rank,
+    standardize_reduction,
+)
 from kerasx.losses.losses import (
     CTC,
     BinaryCrossentropy,
@@ -98,10 +104,76 @@ ALL_OBJECTS_DICT.update(
     }
 )  # fmt: skip
 
-__all__ = sorted(
-    [*ALL_OBJECTS_DICT, "deserialize", "get", "serialize", "reduce_values", "reduce_weighted_values"]
-    + ["squeeze_or_expand_to_same_rank", "standardize_reduction"]
-)
+__all__ = [
+    "ALL_OBJECTS_DICT",
+    "BCE",
+    "BinaryCrossentropy",
+    "BinaryFocalCrossentropy",
+    "CTC",
+    "CategoricalCrossentropy",
+    "CategoricalFocalCrossentropy",
+    "CategoricalGeneralizedCrossEntropy",
+    "CategoricalHinge",
+    "Circle",
+    "CosineSimilarity",
+    "Dice",
+    "Hinge",
+    "Huber",
+    "KLD",
+    "KLDivergence",
+    "LogCosh",
+    "Loss",
+    "LossFunctionWrapper",
+    "MAE",
+    "MAPE",
+    "MSE",
+    "MSLE",
+    "MeanAbsoluteError",
+    "MeanAbsolutePercentageError",
+    "MeanSquaredError",
+    "MeanSquaredLogarithmicError",
+    "Poisson",
+    "SparseCategoricalCrossentropy",
+    "SquaredHinge",
+    "Tversky",
+    "bce",
+    "binary_crossentropy",
+    "binary_focal_crossentropy",
+    "categorical_crossentropy",
+    "categorical_focal_crossentropy",
+    "categorical_generalized_cross_entropy",
+    "categorical_hinge",
+    "circle",
+    "cosine_similarity",
+    "ctc",
+    "deserialize",
+    "dice",
+    "get",
+    "hinge",
+    "huber",
+    "kl_divergence",
+    "kld",
+    "kullback_leibler_divergence",
+    "log_cosh",
+    "logcosh",
+    "mae",
+    "mape",
+    "mean_absolute_error",
+    "mean_absolute_percentage_error",
+    "mean_squared_error",
+    "mean_squared_logarithmic_error",
+    "mse",
+    "msle",
+    "poisson",
+    "reduce_values",
+    "reduce_weighted_values",
+    "serialize",
+    "sparse_categorical_crossentropy",
+    "squared_hinge",
+    "squeeze_or_expand_to_same_rank",
+    "standardize_reduction",
+    "tversky",
+]
 
 
 def serialize(loss: Any) -> Any:
@@ -111,7 +183,12 @@ def serialize(loss: Any) -> Any:
 
 def deserialize(name: Any, custom_objects: dict[str, Any] | None = None) -> Any:
     """The loss a name or config describes."""
-    return deserialize_keras_object(name, custom_objects=custom_objects, module_objects=ALL_OBJECTS_DICT, printable_module_name="loss function")
+    return deserialize_keras_object(
+        name,
+        custom_objects=custom_objects,
+        module_objects=ALL_OBJECTS_DICT,
+        printable_module_name="loss function",
+    )
 
 
 def get(identifier: Any) -> Any:
@@ -124,7 +201,9 @@ def get(identifier: Any) -> Any:
     elif isinstance(identifier, str):
         found = ALL_OBJECTS_DICT.get(identifier) or registry.get_registered_object(identifier)
         if found is None:
-            raise ValueError(f"Unknown loss function: {identifier!r}. Valid names are: {sorted(ALL_OBJECTS_DICT)}.")
+            raise ValueError(
+                f"Unknown loss function: {identifier!r}. Valid names are: {sorted(ALL_OBJECTS_DICT)}."
+            )
     else:
         found = identifier
     if callable(found):

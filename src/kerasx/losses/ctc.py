@@ -35,7 +35,9 @@ def ctc_negative_log_likelihood(labels: Any, logits: Any, label_length: Any, bla
     labels = ops.cast(ops.convert_to_tensor(labels), "int32")
     max_len = static_shape(labels)[1]
     if steps is None or max_len is None or classes is None:
-        raise ValueError(f"CTC needs static time, label and class dimensions. Received: logits.shape={static_shape(log_probs)}, labels.shape={static_shape(labels)}")
+        raise ValueError(
+            f"CTC needs static time, label and class dimensions. Received: logits.shape={static_shape(log_probs)}, labels.shape={static_shape(labels)}"
+        )
     width = 2 * max_len + 1
     # Extended sequence: blanks at even positions, labels at odd ones.  Every array is
     # derived from the inputs, so an unknown batch size is fine.
@@ -45,7 +47,9 @@ def ctc_negative_log_likelihood(labels: Any, logits: Any, label_length: Any, bla
     # A label may follow the label two positions back when it differs from it.
     previous = ops.concatenate([blanks[:, :1], blanks[:, :1], extended[:, :-2]], axis=1)
     position = ops.arange(width, dtype="int32")
-    can_skip = ops.logical_and(ops.equal(ops.mod(position, 2), 1), ops.not_equal(extended, previous))
+    can_skip = ops.logical_and(
+        ops.equal(ops.mod(position, 2), 1), ops.not_equal(extended, previous)
+    )
     can_skip = ops.logical_and(can_skip, ops.greater_equal(position, 2))
     # Emission log-probabilities of each extended position at each step: (batch, time, width).
     one_hot = ops.one_hot(extended, classes, dtype=ops.dtype(log_probs))
@@ -70,9 +74,13 @@ def ctc(y_true: Any, y_pred: Any) -> Any:
     index) and logits ``(batch, time, num_classes)``."""
     true_shape, pred_shape = static_shape(y_true), static_shape(y_pred)
     if len(true_shape) != 2:
-        raise ValueError(f"Targets `y_true` are expected to be a tensor of shape `(batch_size, max_length)` in integer format. Received: y_true.shape={true_shape}")
+        raise ValueError(
+            f"Targets `y_true` are expected to be a tensor of shape `(batch_size, max_length)` in integer format. Received: y_true.shape={true_shape}"
+        )
     if len(pred_shape) != 3:
-        raise ValueError(f"Logits `y_pred` are expected to be a tensor of shape `(batch_size, max_length, num_classes)`. Received: y_pred.shape={pred_shape}")
+        raise ValueError(
+            f"Logits `y_pred` are expected to be a tensor of shape `(batch_size, max_length, num_classes)`. Received: y_pred.shape={pred_shape}"
+        )
     labels = ops.cast(y_true, "int32")
     label_length = ops.sum(ops.cast(ops.not_equal(labels, 0), "int32"), axis=-1)
     return ctc_negative_log_likelihood(labels, y_pred, label_length, blank=0)

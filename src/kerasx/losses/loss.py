@@ -22,7 +22,9 @@ REDUCTIONS = ("sum_over_batch_size", "sum", None, "none", "mean", "mean_with_sam
 def standardize_reduction(reduction: str | None) -> str | None:
     """Validate a reduction name (None and "none" both mean: no reduction)."""
     if reduction not in REDUCTIONS:
-        raise ValueError(f"Invalid value for argument `reduction`. Expected one of {set(REDUCTIONS)}. Received: reduction={reduction}")
+        raise ValueError(
+            f"Invalid value for argument `reduction`. Expected one of {set(REDUCTIONS)}. Received: reduction={reduction}"
+        )
     return reduction
 
 
@@ -75,7 +77,9 @@ def _num_elements(values: Any, dtype: str) -> Any:
     return ops.sum(ops.ones_like(values, dtype=dtype))
 
 
-def reduce_values(values: Any, sample_weight: Any = None, reduction: str | None = "sum_over_batch_size") -> Any:
+def reduce_values(
+    values: Any, sample_weight: Any = None, reduction: str | None = "sum_over_batch_size"
+) -> Any:
     """Sum, or mean over elements (or over the sample weights), of already-weighted values."""
     shape = static_shape(values)
     if reduction is None or reduction == "none" or shape == () or shape == (0,):
@@ -140,7 +144,7 @@ def _is_structure(x: Any) -> bool:
     if isinstance(x, dict):
         return True
     if isinstance(x, (list, tuple)):
-        return any(isinstance(e, (dict, list, tuple)) and _is_structure(e) or ops.is_tensor(e) or hasattr(e, "shape") for e in x)
+        return any(_is_structure(e) or ops.is_tensor(e) or hasattr(e, "shape") for e in x)
     return False
 
 
@@ -172,7 +176,12 @@ class Loss:
             in; defaults to ``floatx()``.
     """
 
-    def __init__(self, name: str | None = None, reduction: str | None = "sum_over_batch_size", dtype: Any = None) -> None:
+    def __init__(
+        self,
+        name: str | None = None,
+        reduction: str | None = "sum_over_batch_size",
+        dtype: Any = None,
+    ) -> None:
         self.name = name or auto_name(self.__class__.__name__)
         self.reduction = standardize_reduction(reduction)
         self._dtype_policy = dtype
@@ -192,7 +201,13 @@ class Loss:
             mask = ops.logical_and(ops.cast(in_mask, "bool"), ops.cast(out_mask, "bool"))
         else:
             mask = in_mask if in_mask is not None else out_mask
-        return reduce_weighted_values(losses, sample_weight=sample_weight, mask=mask, reduction=self.reduction, dtype=self.dtype)
+        return reduce_weighted_values(
+            losses,
+            sample_weight=sample_weight,
+            mask=mask,
+            reduction=self.reduction,
+            dtype=self.dtype,
+        )
 
     def _call_with_mask(self, y_true: Any, y_pred: Any) -> tuple[Any, Any]:
         """Per-sample losses and the mask they carry (None when unmasked)."""

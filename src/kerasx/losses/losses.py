@@ -28,7 +28,11 @@ _MASKED: dict[Fn, Fn] = {
 
 
 def _reconcile(y_true: Any, y_pred: Any) -> tuple[Any, Any]:
-    if isinstance(y_true, dict) or isinstance(y_true, (list, tuple)) and not hasattr(y_true, "shape"):
+    if (
+        isinstance(y_true, dict)
+        or isinstance(y_true, (list, tuple))
+        and not hasattr(y_true, "shape")
+    ):
         if isinstance(y_true, dict):
             pairs = {k: squeeze_or_expand_to_same_rank(y_true[k], y_pred[k]) for k in y_true}
             return {k: v[0] for k, v in pairs.items()}, {k: v[1] for k, v in pairs.items()}
@@ -41,7 +45,14 @@ def _reconcile(y_true: Any, y_pred: Any) -> tuple[Any, Any]:
 class LossFunctionWrapper(Loss):
     """A :class:`Loss` calling ``fn(y_true, y_pred, **kwargs)`` after reconciling ranks."""
 
-    def __init__(self, fn: Fn, reduction: str | None = "sum_over_batch_size", name: str | None = None, dtype: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        fn: Fn,
+        reduction: str | None = "sum_over_batch_size",
+        name: str | None = None,
+        dtype: Any = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(name=name, reduction=reduction, dtype=dtype)
         self.fn = fn
         self._fn_kwargs = kwargs
@@ -71,7 +82,12 @@ class LossFunctionWrapper(Loss):
             from kerasx.losses import ALL_OBJECTS_DICT
 
             config["fn"] = deserialize_keras_object(config["fn"], module_objects=ALL_OBJECTS_DICT)
-            config = {k: deserialize_keras_object(v) if k != "fn" and isinstance(v, dict) and "class_name" in v else v for k, v in config.items()}
+            config = {
+                k: deserialize_keras_object(v)
+                if k != "fn" and isinstance(v, dict) and "class_name" in v
+                else v
+                for k, v in config.items()
+            }
         return cls(**config)
 
     def __repr__(self) -> str:
@@ -109,7 +125,12 @@ class MeanSquaredError(_Builtin):
 
     _fn = staticmethod(R.mean_squared_error)
 
-    def __init__(self, reduction: str | None = "sum_over_batch_size", name: str = "mean_squared_error", dtype: Any = None) -> None:
+    def __init__(
+        self,
+        reduction: str | None = "sum_over_batch_size",
+        name: str = "mean_squared_error",
+        dtype: Any = None,
+    ) -> None:
         super().__init__(reduction, name, dtype)
 
 
@@ -119,7 +140,12 @@ class MeanAbsoluteError(_Builtin):
 
     _fn = staticmethod(R.mean_absolute_error)
 
-    def __init__(self, reduction: str | None = "sum_over_batch_size", name: str = "mean_absolute_error", dtype: Any = None) -> None:
+    def __init__(
+        self,
+        reduction: str | None = "sum_over_batch_size",
+        name: str = "mean_absolute_error",
+        dtype: Any = None,
+    ) -> None:
         super().__init__(reduction, name, dtype)
 
 
@@ -129,7 +155,12 @@ class MeanAbsolutePercentageError(_Builtin):
 
     _fn = staticmethod(R.mean_absolute_percentage_error)
 
-    def __init__(self, reduction: str | None = "sum_over_batch_size", name: str = "mean_absolute_percentage_error", dtype: Any = None) -> None:
+    def __init__(
+        self,
+        reduction: str | None = "sum_over_batch_size",
+        name: str = "mean_absolute_percentage_error",
+        dtype: Any = None,
+    ) -> None:
         super().__init__(reduction, name, dtype)
 
 
@@ -139,7 +170,12 @@ class MeanSquaredLogarithmicError(_Builtin):
 
     _fn = staticmethod(R.mean_squared_logarithmic_error)
 
-    def __init__(self, reduction: str | None = "sum_over_batch_size", name: str = "mean_squared_logarithmic_error", dtype: Any = None) -> None:
+    def __init__(
+        self,
+        reduction: str | None = "sum_over_batch_size",
+        name: str = "mean_squared_logarithmic_error",
+        dtype: Any = None,
+    ) -> None:
         super().__init__(reduction, name, dtype)
 
 
@@ -150,7 +186,13 @@ class CosineSimilarity(_Builtin):
     _fn = staticmethod(R.cosine_similarity)
     _config_keys = ("axis",)
 
-    def __init__(self, axis: int = -1, reduction: str | None = "sum_over_batch_size", name: str = "cosine_similarity", dtype: Any = None) -> None:
+    def __init__(
+        self,
+        axis: int = -1,
+        reduction: str | None = "sum_over_batch_size",
+        name: str = "cosine_similarity",
+        dtype: Any = None,
+    ) -> None:
         super().__init__(reduction, name, dtype, axis=axis)
 
 
@@ -161,7 +203,13 @@ class Huber(_Builtin):
     _fn = staticmethod(R.huber)
     _config_keys = ("delta",)
 
-    def __init__(self, delta: float = 1.0, reduction: str | None = "sum_over_batch_size", name: str = "huber_loss", dtype: Any = None) -> None:
+    def __init__(
+        self,
+        delta: float = 1.0,
+        reduction: str | None = "sum_over_batch_size",
+        name: str = "huber_loss",
+        dtype: Any = None,
+    ) -> None:
         super().__init__(reduction, name, dtype, delta=delta)
 
 
@@ -171,7 +219,12 @@ class LogCosh(_Builtin):
 
     _fn = staticmethod(R.log_cosh)
 
-    def __init__(self, reduction: str | None = "sum_over_batch_size", name: str = "log_cosh", dtype: Any = None) -> None:
+    def __init__(
+        self,
+        reduction: str | None = "sum_over_batch_size",
+        name: str = "log_cosh",
+        dtype: Any = None,
+    ) -> None:
         super().__init__(reduction, name, dtype)
 
 
@@ -181,7 +234,9 @@ class Hinge(_Builtin):
 
     _fn = staticmethod(R.hinge)
 
-    def __init__(self, reduction: str | None = "sum_over_batch_size", name: str = "hinge", dtype: Any = None) -> None:
+    def __init__(
+        self, reduction: str | None = "sum_over_batch_size", name: str = "hinge", dtype: Any = None
+    ) -> None:
         super().__init__(reduction, name, dtype)
 
 
@@ -191,7 +246,12 @@ class SquaredHinge(_Builtin):
 
     _fn = staticmethod(R.squared_hinge)
 
-    def __init__(self, reduction: str | None = "sum_over_batch_size", name: str = "squared_hinge", dtype: Any = None) -> None:
+    def __init__(
+        self,
+        reduction: str | None = "sum_over_batch_size",
+        name: str = "squared_hinge",
+        dtype: Any = None,
+    ) -> None:
         super().__init__(reduction, name, dtype)
 
 
@@ -201,7 +261,12 @@ class CategoricalHinge(_Builtin):
 
     _fn = staticmethod(R.categorical_hinge)
 
-    def __init__(self, reduction: str | None = "sum_over_batch_size", name: str = "categorical_hinge", dtype: Any = None) -> None:
+    def __init__(
+        self,
+        reduction: str | None = "sum_over_batch_size",
+        name: str = "categorical_hinge",
+        dtype: Any = None,
+    ) -> None:
         super().__init__(reduction, name, dtype)
 
 
@@ -211,7 +276,12 @@ class KLDivergence(_Builtin):
 
     _fn = staticmethod(R.kl_divergence)
 
-    def __init__(self, reduction: str | None = "sum_over_batch_size", name: str = "kl_divergence", dtype: Any = None) -> None:
+    def __init__(
+        self,
+        reduction: str | None = "sum_over_batch_size",
+        name: str = "kl_divergence",
+        dtype: Any = None,
+    ) -> None:
         super().__init__(reduction, name, dtype)
 
 
@@ -221,7 +291,12 @@ class Poisson(_Builtin):
 
     _fn = staticmethod(R.poisson)
 
-    def __init__(self, reduction: str | None = "sum_over_batch_size", name: str = "poisson", dtype: Any = None) -> None:
+    def __init__(
+        self,
+        reduction: str | None = "sum_over_batch_size",
+        name: str = "poisson",
+        dtype: Any = None,
+    ) -> None:
         super().__init__(reduction, name, dtype)
 
 
@@ -241,7 +316,14 @@ class BinaryCrossentropy(_Builtin):
         name: str = "binary_crossentropy",
         dtype: Any = None,
     ) -> None:
-        super().__init__(reduction, name, dtype, from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+        super().__init__(
+            reduction,
+            name,
+            dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
 
 
 @keras_export("keras.losses.BinaryFocalCrossentropy")
@@ -249,7 +331,14 @@ class BinaryFocalCrossentropy(_Builtin):
     """Binary crossentropy focusing on hard examples."""
 
     _fn = staticmethod(P.binary_focal_crossentropy)
-    _config_keys = ("from_logits", "label_smoothing", "axis", "apply_class_balancing", "alpha", "gamma")
+    _config_keys = (
+        "from_logits",
+        "label_smoothing",
+        "axis",
+        "apply_class_balancing",
+        "alpha",
+        "gamma",
+    )
 
     def __init__(
         self,
@@ -292,7 +381,14 @@ class CategoricalCrossentropy(_Builtin):
         name: str = "categorical_crossentropy",
         dtype: Any = None,
     ) -> None:
-        super().__init__(reduction, name, dtype, from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+        super().__init__(
+            reduction,
+            name,
+            dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
 
 
 @keras_export("keras.losses.CategoricalFocalCrossentropy")
@@ -313,7 +409,16 @@ class CategoricalFocalCrossentropy(_Builtin):
         name: str = "categorical_focal_crossentropy",
         dtype: Any = None,
     ) -> None:
-        super().__init__(reduction, name, dtype, alpha=alpha, gamma=gamma, from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+        super().__init__(
+            reduction,
+            name,
+            dtype,
+            alpha=alpha,
+            gamma=gamma,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
 
 
 @keras_export("keras.losses.SparseCategoricalCrossentropy")
@@ -332,7 +437,9 @@ class SparseCategoricalCrossentropy(_Builtin):
         name: str = "sparse_categorical_crossentropy",
         dtype: Any = None,
     ) -> None:
-        super().__init__(reduction, name, dtype, from_logits=from_logits, ignore_class=ignore_class, axis=axis)
+        super().__init__(
+            reduction, name, dtype, from_logits=from_logits, ignore_class=ignore_class, axis=axis
+        )
 
 
 @keras_export("keras.losses.CTC")
@@ -341,7 +448,9 @@ class CTC(_Builtin):
 
     _fn = staticmethod(ctc)
 
-    def __init__(self, reduction: str | None = "sum_over_batch_size", name: str = "ctc", dtype: Any = None) -> None:
+    def __init__(
+        self, reduction: str | None = "sum_over_batch_size", name: str = "ctc", dtype: Any = None
+    ) -> None:
         super().__init__(reduction, name, dtype)
 
 
@@ -352,7 +461,13 @@ class Dice(_Builtin):
     _fn = staticmethod(P.dice)
     _config_keys = ("axis",)
 
-    def __init__(self, reduction: str | None = "sum_over_batch_size", name: str = "dice", axis: Any = None, dtype: Any = None) -> None:
+    def __init__(
+        self,
+        reduction: str | None = "sum_over_batch_size",
+        name: str = "dice",
+        axis: Any = None,
+        dtype: Any = None,
+    ) -> None:
         super().__init__(reduction, name, dtype, axis=axis)
 
 
@@ -391,7 +506,9 @@ class Circle(_Builtin):
         name: str = "circle",
         dtype: Any = None,
     ) -> None:
-        super().__init__(reduction, name, dtype, gamma=gamma, margin=margin, remove_diagonal=remove_diagonal)
+        super().__init__(
+            reduction, name, dtype, gamma=gamma, margin=margin, remove_diagonal=remove_diagonal
+        )
 
 
 @keras_export("keras.losses.CategoricalGeneralizedCrossEntropy")
@@ -401,7 +518,13 @@ class CategoricalGeneralizedCrossEntropy(_Builtin):
     _fn = staticmethod(P.categorical_generalized_cross_entropy)
     _config_keys = ("q",)
 
-    def __init__(self, q: float = 0.5, reduction: str | None = "sum_over_batch_size", name: str = "categorical_generalized_cross_entropy", dtype: Any = None) -> None:
+    def __init__(
+        self,
+        q: float = 0.5,
+        reduction: str | None = "sum_over_batch_size",
+        name: str = "categorical_generalized_cross_entropy",
+        dtype: Any = None,
+    ) -> None:
         if not 0 < q < 1:
             raise ValueError("q must be in the interval (0, 1)")
         super().__init__(reduction, name, dtype, q=q)

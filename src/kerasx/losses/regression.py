@@ -16,7 +16,9 @@ def check_broadcastable(name: str, y_true: Any, y_pred: Any) -> None:
     a, b = static_shape(y_true), static_shape(y_pred)
     for da, db in zip(reversed(a), reversed(b)):
         if da is not None and db is not None and da != db and da != 1 and db != 1:
-            raise ValueError(f"In loss `{name}`, `y_true` and `y_pred` have incompatible shapes: y_true.shape={a}, y_pred.shape={b}.")
+            raise ValueError(
+                f"In loss `{name}`, `y_true` and `y_pred` have incompatible shapes: y_true.shape={a}, y_pred.shape={b}."
+            )
 
 
 def prepare(name: str, y_true: Any, y_pred: Any, squeeze: bool = True) -> tuple[Any, Any]:
@@ -47,7 +49,9 @@ def mean_absolute_error(y_true: Any, y_pred: Any) -> Any:
     return ops.mean(ops.abs(ops.subtract(y_true, y_pred)), axis=-1)
 
 
-@keras_export("keras.losses.mean_absolute_percentage_error", "keras.losses.mape", "keras.losses.MAPE")
+@keras_export(
+    "keras.losses.mean_absolute_percentage_error", "keras.losses.mape", "keras.losses.MAPE"
+)
 def mean_absolute_percentage_error(y_true: Any, y_pred: Any) -> Any:
     """``100 * mean(abs((y_true - y_pred) / max(abs(y_true), epsilon)))``."""
     y_true, y_pred = prepare("mean_absolute_percentage_error", y_true, y_pred)
@@ -55,7 +59,9 @@ def mean_absolute_percentage_error(y_true: Any, y_pred: Any) -> Any:
     return ops.multiply(ops.mean(ops.abs(ratio), axis=-1), 100.0)
 
 
-@keras_export("keras.losses.mean_squared_logarithmic_error", "keras.losses.msle", "keras.losses.MSLE")
+@keras_export(
+    "keras.losses.mean_squared_logarithmic_error", "keras.losses.msle", "keras.losses.MSLE"
+)
 def mean_squared_logarithmic_error(y_true: Any, y_pred: Any) -> Any:
     """Mean squared difference of ``log(1 + max(y, epsilon))``."""
     y_true, y_pred = prepare("mean_squared_logarithmic_error", y_true, y_pred)
@@ -69,7 +75,12 @@ def mean_squared_logarithmic_error(y_true: Any, y_pred: Any) -> Any:
 def cosine_similarity(y_true: Any, y_pred: Any, axis: int = -1) -> Any:
     """Negative cosine similarity along ``axis`` (-1 for identical directions)."""
     y_true, y_pred = prepare("cosine_similarity", y_true, y_pred)
-    return ops.negative(ops.sum(ops.multiply(ops.normalize(y_true, axis=axis), ops.normalize(y_pred, axis=axis)), axis=axis))
+    return ops.negative(
+        ops.sum(
+            ops.multiply(ops.normalize(y_true, axis=axis), ops.normalize(y_pred, axis=axis)),
+            axis=axis,
+        )
+    )
 
 
 @keras_export("keras.losses.huber")
@@ -90,7 +101,10 @@ def log_cosh(y_true: Any, y_pred: Any) -> Any:
     """Mean of ``log(cosh(y_pred - y_true))``, computed without overflow."""
     y_true, y_pred = prepare("log_cosh", y_true, y_pred)
     x = ops.subtract(y_pred, y_true)
-    value = ops.subtract(ops.add(x, ops.softplus(ops.multiply(x, -2.0))), ops.convert_to_tensor(math.log(2.0), dtype=ops.dtype(x)))
+    value = ops.subtract(
+        ops.add(x, ops.softplus(ops.multiply(x, -2.0))),
+        ops.convert_to_tensor(math.log(2.0), dtype=ops.dtype(x)),
+    )
     return ops.mean(value, axis=-1)
 
 
@@ -144,4 +158,6 @@ def kl_divergence(y_true: Any, y_pred: Any) -> Any:
 def poisson(y_true: Any, y_pred: Any) -> Any:
     """``mean(y_pred - y_true * log(y_pred + epsilon))`` over the last axis."""
     y_true, y_pred = prepare("poisson", y_true, y_pred, squeeze=False)
-    return ops.mean(ops.subtract(y_pred, ops.multiply(y_true, ops.log(ops.add(y_pred, _eps(y_pred))))), axis=-1)
+    return ops.mean(
+        ops.subtract(y_pred, ops.multiply(y_true, ops.log(ops.add(y_pred, _eps(y_pred))))), axis=-1
+    )

@@ -80,7 +80,9 @@ def deserialize(config: dict[str, Any], custom_objects: dict[str, Any] | None = 
     config = dict(config)
     if str(config.get("class_name", "")).lower() in ALL_OBJECTS_DICT:
         config["class_name"] = config["class_name"].lower()
-    return deserialize_keras_object(config, custom_objects=custom_objects, module_objects=ALL_OBJECTS_DICT)
+    return deserialize_keras_object(
+        config, custom_objects=custom_objects, module_objects=ALL_OBJECTS_DICT
+    )
 
 
 @keras_export("keras.optimizers.get")

@@ -63,11 +63,15 @@ class Adadelta(Optimizer):
         rho = self.rho
         i = self._get_variable_index(variable)
         acc_g, acc_d = self._accumulated_grads[i], self._accumulated_delta_vars[i]
-        self.assign(acc_g, ops.add(ops.multiply(rho, acc_g), ops.multiply(1 - rho, ops.square(grad))))
+        self.assign(
+            acc_g, ops.add(ops.multiply(rho, acc_g), ops.multiply(1 - rho, ops.square(grad)))
+        )
         rms_d = ops.sqrt(ops.add(acc_d, self.epsilon))
         rms_g = ops.sqrt(ops.add(acc_g, self.epsilon))
         delta = ops.negative(ops.divide(ops.multiply(rms_d, grad), rms_g))
-        self.assign(acc_d, ops.add(ops.multiply(rho, acc_d), ops.multiply(1 - rho, ops.square(delta))))
+        self.assign(
+            acc_d, ops.add(ops.multiply(rho, acc_d), ops.multiply(1 - rho, ops.square(delta)))
+        )
         self.assign_add(variable, ops.multiply(lr, delta))
 
     def get_config(self) -> dict[str, Any]:

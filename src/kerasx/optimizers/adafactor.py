@@ -84,8 +84,12 @@ class Adafactor(Optimizer):
                 self._c.append(None)
             else:
                 self._r.append(self.add_variable(shape=shape[:-1], dtype=var.dtype, name=var.name))
-                self._c.append(self.add_variable(shape=shape[:-2] + shape[-1:], dtype=var.dtype, name=var.name))
-            self._v.append(None if overwrite else self.add_variable_from_reference(var, name="velocity"))
+                self._c.append(
+                    self.add_variable(shape=shape[:-2] + shape[-1:], dtype=var.dtype, name=var.name)
+                )
+            self._v.append(
+                None if overwrite else self.add_variable_from_reference(var, name="velocity")
+            )
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
         dtype = variable.dtype
@@ -105,10 +109,16 @@ class Adafactor(Optimizer):
         beta_2_t = ops.subtract(1, ops.power(t, self.beta_2_decay))
         keep = ops.subtract(1, beta_2_t)
         if len(variable.shape) >= 2:
-            self.assign(r, ops.add(ops.multiply(beta_2_t, r), ops.multiply(keep, ops.mean(g2, axis=-1))))
-            self.assign(c, ops.add(ops.multiply(beta_2_t, c), ops.multiply(keep, ops.mean(g2, axis=-2))))
+            self.assign(
+                r, ops.add(ops.multiply(beta_2_t, r), ops.multiply(keep, ops.mean(g2, axis=-1)))
+            )
+            self.assign(
+                c, ops.add(ops.multiply(beta_2_t, c), ops.multiply(keep, ops.mean(g2, axis=-2)))
+            )
             row_share = ops.divide(r, ops.mean(r, axis=-1, keepdims=True))
-            self.assign(v, ops.multiply(ops.expand_dims(row_share, axis=-1), ops.expand_dims(c, -2)))
+            self.assign(
+                v, ops.multiply(ops.expand_dims(row_share, axis=-1), ops.expand_dims(c, -2))
+            )
         else:
             self.assign(v, ops.add(ops.multiply(beta_2_t, v), ops.multiply(keep, g2)))
         u_t = ops.divide(gradient, ops.sqrt(v))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kerasx import ops
-from kerasx.optimizers.base_optimizer import Constant
+from kerasx.optimizers._utils import Constant
 from kerasx.optimizers.optimizer import Optimizer
 from kerasx.saving.registry import keras_export
 
@@ -61,9 +61,13 @@ class Adagrad(Optimizer):
         gradient = ops.cast(gradient, dtype)
         acc = self._accumulators[self._get_variable_index(variable)]
         self.assign_add(acc, ops.square(gradient))
-        self.assign_sub(variable, ops.divide(ops.multiply(lr, gradient), ops.sqrt(ops.add(acc, self.epsilon))))
+        self.assign_sub(
+            variable, ops.divide(ops.multiply(lr, gradient), ops.sqrt(ops.add(acc, self.epsilon)))
+        )
 
     def get_config(self) -> dict[str, Any]:
         config = super().get_config()
-        config.update({"initial_accumulator_value": self.initial_accumulator_value, "epsilon": self.epsilon})
+        config.update(
+            {"initial_accumulator_value": self.initial_accumulator_value, "epsilon": self.epsilon}
+        )
         return config

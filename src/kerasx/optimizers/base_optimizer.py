@@ -17,50 +17,22 @@ import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from kerasx import _backend, ops
+from kerasx import ops
 from kerasx.backends.common.dtypes import standardize_dtype
 from kerasx.backends.common.settings import floatx
 from kerasx.engine.state import StatelessScope, name_scope
 from kerasx.engine.variable import Variable
+from kerasx.optimizers._utils import (  # noqa: F401  (re-exported: Keras keeps them here)
+    Constant,
+    clip_by_global_norm,
+    global_norm,
+    iteration_dtype,
+    resolve_initializer,
+    static_bool,
+)
 from kerasx.optimizers.schedules import learning_rate_schedule as lrs
 from kerasx.saving.serialization import deserialize_keras_object, serialize_keras_object
 from kerasx.utils.naming import auto_name
-
-
-def iteration_dtype() -> str:
-    """Keras' ``"int"`` for the step counter: int32 on JAX (no int64 by default)."""
-    return "int32" if _backend.NAME == "jax" else "int64"
-
-
-class Constant:
-    """Initializer filling a slot with one value (Adagrad/Ftrl accumulators)."""
-
-    def __init__(self, value: float) -> None:
-        self.value = value
-
-    def __call__(self, shape: Sequence[int], dtype: Any = None) -> Any:
-        return ops.full(tuple(shape), self.value, dtype=standardize_dtype(dtype))
-
-
-def _resolve_initializer(initializer: Any) -> Any:
-    if isinstance(initializer, str):
-        key = initializer.lower()
-        if key == "zeros":
-            return Constant(0)
-        if key == "ones":
-            return Constant(1)
-        from kerasx import initializers  # only for other named initializers
-
-        return initializers.get(initializer)
-    return initializer
-
-
-def static_bool(pred: Any) -> bool | None:
-    """The Python value of a scalar boolean tensor, or None when it is traced."""
-    try:
-        return bool(ops.convert_to_numpy(pred))
-    except Exception:  # tracers and symbolic tensors cannot be read
-        return None
 
 
 def _storage_dtype(variable: Any) -> str:
@@ -94,7 +66,9 @@ class BaseOptimizer:
         object.__setattr__(self, "_tracked_ids", set())
         self._variables: list[Variable] = []
         if kwargs.pop("decay", None) is not None:
-            warnings.warn("Argument `decay` is no longer supported and will be ignored.", stacklevel=2)
+            warnings.warn(
+                "Argument `decay` is no longer supported and will be ignored.", stacklevel=2
+            )
         if kwargs:
             raise ValueError(f"Argument(s) not recognized: {kwargs}")
         self.name = name if name is not None else auto_name(type(self).__name__)
@@ -112,8 +86,12 @@ class BaseOptimizer:
             )
         if use_ema:
             if ema_momentum > 1 or ema_momentum < 0:
-                raise ValueError(f"`ema_momentum` must be in the range [0, 1]. Received: ema_momentum={ema_momentum}")
-            if ema_overwrite_frequency and (not isinstance(ema_overwrite_frequency, int) or ema_overwrite_frequency < 1):
+                raise ValueError(
+                    f"`ema_momentum` must be in the range [0, 1]. Received: ema_momentum={ema_momentum}"
+                )
+            if ema_overwrite_frequency and (
+                not isinstance(ema_overwrite_frequency, int) or ema_overwrite_frequency < 1
+            ):
                 raise ValueError(
                     "`ema_overwrite_frequency` must be an integer >= 1 or None. "
                     f"Received: ema_overwrite_frequency={ema_overwrite_frequency}"
@@ -134,7 +112,11 @@ class BaseOptimizer:
         self._decay_cache: dict[int, bool] = {}
         with name_scope(self.name):
             self._iterations = Variable(
-                0, name="iteration", dtype=iteration_dtype(), trainable=False, aggregation="only_first_replica"
+                0,
+                name="iteration",
+                dtype=iteration_dtype(),
+                trainable=False,
+                aggregation="only_first_replica",
             )
         self._track_variable(self._iterations)
         self._learning_rate = self._build_learning_rate(learning_rate)
@@ -193,7 +175,13 @@ class BaseOptimizer:
                 f"corresponding learning rate value). Received instead: learning_rate={learning_rate}"
             ) from None
         with name_scope(self.name):
-            variable = Variable(value, name="learning_rate", dtype=floatx(), trainable=False, aggregation="only_first_replica")
+            variable = Variable(
+                value,
+                name="learning_rate",
+                dtype=floatx(),
+                trainable=False,
+                aggregation="only_first_replica",
+            )
         self._track_variable(variable)
         return variable
 
@@ -240,9 +228,13 @@ class BaseOptimizer:
         """
         variables = list(variables)
         if self.use_ema:
-            self._model_variables_moving_average = self.add_optimizer_variables(variables, "average")
+            self._model_variables_moving_average = self.add_optimizer_variables(
+                variables, "average"
+            )
         if self.gradient_accumulation_steps:
-            self._accumulated_gradients = [self.add_variable_from_reference(v, name="gradient_accumulator") for v in variables]
+            self._accumulated_gradients = [
+                self.add_variable_from_reference(v, name="gradient_accumulator") for v in variables
+            ]
         self._trainable_variables_indices = {id(v): i for i, v in enumerate(variables)}
         self._trainable_variables = variables[:]
         self._known_list = None
@@ -265,13 +257,22 @@ class BaseOptimizer:
     ) -> Variable:
         """Create and track a non-trainable optimizer variable named ``<opt>/<name>``."""
         self._check_super_called()
-        init = _resolve_initializer(initializer)
+        init = resolve_initializer(initializer)
         with name_scope(self.name):
-            variable = Variable(init, shape=tuple(shape), dtype=dtype, trainable=False, aggregation=aggregation, name=name)
+            variable = Variable(
+                init,
+                shape=tuple(shape),
+                dtype=dtype,
+                trainable=False,
+                aggregation=aggregation,
+                name=name,
+            )
         self._track_variable(variable)
         return variable
 
-    def add_variable_from_reference(self, reference_variable: Any, name: str | None = None, initializer: Any = "zeros") -> Variable:
+    def add_variable_from_reference(
+        self, reference_variable: Any, name: str | None = None, initializer: Any = "zeros"
+    ) -> Variable:
         """A slot shaped like ``reference_variable``, named ``{path with / -> _}_{name}``."""
         suffix = name or "var"
         if hasattr(reference_variable, "path"):
@@ -285,7 +286,12 @@ class BaseOptimizer:
             name=f"{prefix}_{suffix}",
         )
 
-    def add_optimizer_variables(self, trainable_variables: Iterable[Any], name: str | Sequence[str], initializer: Any = "zeros") -> Any:
+    def add_optimizer_variables(
+        self,
+        trainable_variables: Iterable[Any],
+        name: str | Sequence[str],
+        initializer: Any = "zeros",
+    ) -> Any:
         """One slot per variable and per name (interleaved); None for variables that
         are overwritten with their gradient.  A list of names gives a tuple of lists."""
         names = [name] if isinstance(name, str) else list(name)
@@ -302,12 +308,22 @@ class BaseOptimizer:
         for variable in trainable_variables:
             skip = getattr(variable, "overwrite_with_gradient", False)
             for i, (slot_name, init) in enumerate(zip(names, inits)):
-                slots[i].append(None if skip else self.add_variable_from_reference(variable, name=slot_name, initializer=init))
+                slots[i].append(
+                    None
+                    if skip
+                    else self.add_variable_from_reference(
+                        variable, name=slot_name, initializer=init
+                    )
+                )
         return slots[0] if isinstance(name, str) else slots
 
     def _check_variables_are_known(self, variables: list[Any]) -> None:
         known = self._known_list  # the list checked last time: the usual case is a repeat
-        if known is not None and len(variables) == len(known) and all(a is b for a, b in zip(variables, known)):
+        if (
+            known is not None
+            and len(variables) == len(known)
+            and all(a is b for a, b in zip(variables, known))
+        ):
             return
         for v in variables:
             if id(v) not in self._trainable_variables_indices:
@@ -375,13 +391,19 @@ class BaseOptimizer:
                     variable.assign(constraint(variable))
         self._iterations.assign_add(1)
 
-    def _filter_empty_gradients(self, grads: list[Any], tvars: list[Any]) -> tuple[list[Any], list[Any]]:
+    def _filter_empty_gradients(
+        self, grads: list[Any], tvars: list[Any]
+    ) -> tuple[list[Any], list[Any]]:
         if all(g is not None for g in grads):
             return grads, tvars
         kept = [(g, v) for g, v in zip(grads, tvars) if g is not None]
         if not kept:
             raise ValueError("No gradients provided for any variable.")
-        missing = [getattr(v, "path", getattr(v, "name", str(v))) for g, v in zip(grads, tvars) if g is None]
+        missing = [
+            getattr(v, "path", getattr(v, "name", str(v)))
+            for g, v in zip(grads, tvars)
+            if g is None
+        ]
         warnings.warn(
             f"Gradients do not exist for variables {missing} when minimizing the loss. "
             "If using `model.compile()`, did you forget to provide a `loss` argument?",
@@ -389,7 +411,9 @@ class BaseOptimizer:
         )
         return [g for g, _ in kept], [v for _, v in kept]
 
-    def _overwrite_variables_directly_with_gradients(self, grads: list[Any], tvars: list[Any]) -> tuple[list[Any], list[Any]]:
+    def _overwrite_variables_directly_with_gradients(
+        self, grads: list[Any], tvars: list[Any]
+    ) -> tuple[list[Any], list[Any]]:
         """Variables flagged ``overwrite_with_gradient`` (float8 scales) take the gradient
         as their new value (the running maximum under accumulation) and leave the list."""
         if not any(getattr(v, "overwrite_with_gradient", False) for v in tvars):
@@ -454,12 +478,19 @@ class BaseOptimizer:
         for a, s in zip(accs, summed):
             a.assign(ops.where(is_update, ops.zeros_like(s), s))
 
-    def _backend_update_step(self, grads: Sequence[Any], trainable_variables: Sequence[Any], learning_rate: Any) -> None:
+    def _backend_update_step(
+        self, grads: Sequence[Any], trainable_variables: Sequence[Any], learning_rate: Any
+    ) -> None:
         for grad, variable in zip(grads, trainable_variables):
             self.update_step(grad, variable, learning_rate)
 
     # --------------------------------------------------------------- stateless
-    def stateless_apply(self, optimizer_variables: Sequence[Any], grads: Sequence[Any], trainable_variables: Sequence[Any]) -> tuple[list[Any], list[Any]]:
+    def stateless_apply(
+        self,
+        optimizer_variables: Sequence[Any],
+        grads: Sequence[Any],
+        trainable_variables: Sequence[Any],
+    ) -> tuple[list[Any], list[Any]]:
         """Pure ``apply``: returns ``(new trainable values, new optimizer values)``."""
         self._check_super_called()
         if not self.built:
@@ -481,7 +512,9 @@ class BaseOptimizer:
                 f"len(trainable_variables) == {len(trainable_variables)} whereas the optimizer was "
                 f"built with {len(self._trainable_variables)} variables."
             )
-        mapping = list(zip(self._trainable_variables, trainable_variables)) + list(zip(own, optimizer_variables))
+        mapping = list(zip(self._trainable_variables, trainable_variables)) + list(
+            zip(own, optimizer_variables)
+        )
         with StatelessScope(state_mapping=mapping) as scope:
             self.apply(grads)
         new_trainable = [scope.get_current_value(v) for v in self._trainable_variables]
@@ -514,7 +547,9 @@ class BaseOptimizer:
         return ops.divide(ops.multiply(values, self.clipnorm), ops.maximum(norm, self.clipnorm))
 
     # ------------------------------------------------------------ weight decay
-    def exclude_from_weight_decay(self, var_list: Iterable[Any] | None = None, var_names: Iterable[str] | None = None) -> None:
+    def exclude_from_weight_decay(
+        self, var_list: Iterable[Any] | None = None, var_names: Iterable[str] | None = None
+    ) -> None:
         """Skip decay for these variables, or for names containing any of ``var_names``."""
         self._exclude_ids = {id(v) for v in var_list} if var_list else set()
         names = sorted(set(var_names)) if var_names else []
@@ -526,7 +561,8 @@ class BaseOptimizer:
         cached = self._decay_cache.get(key)
         if cached is None:
             cached = key not in self._exclude_ids and not (
-                self._exclude_pattern is not None and self._exclude_pattern.search(variable.name) is not None
+                self._exclude_pattern is not None
+                and self._exclude_pattern.search(variable.name) is not None
             )
             self._decay_cache[key] = cached
         return cached
@@ -539,7 +575,9 @@ class BaseOptimizer:
         for variable in variables:
             if self._use_weight_decay(variable):
                 dtype = variable.dtype
-                decay = ops.multiply(ops.multiply(variable, ops.cast(self.weight_decay, dtype)), ops.cast(lr, dtype))
+                decay = ops.multiply(
+                    ops.multiply(variable, ops.cast(self.weight_decay, dtype)), ops.cast(lr, dtype)
+                )
                 variable.assign(ops.subtract(variable, decay))
 
     # --------------------------------------------------------------------- EMA
@@ -552,7 +590,11 @@ class BaseOptimizer:
             if average is None:
                 continue
             momentum = ops.multiply(ops.cast(started, var.dtype), self.ema_momentum)
-            average.assign(ops.add(ops.multiply(momentum, average), ops.multiply(ops.subtract(1, momentum), var)))
+            average.assign(
+                ops.add(
+                    ops.multiply(momentum, average), ops.multiply(ops.subtract(1, momentum), var)
+                )
+            )
 
     def _maybe_overwrite_with_average(self) -> None:
         due = ops.equal(ops.mod(ops.add(self.iterations, 1), self.ema_overwrite_frequency), 0)
@@ -560,11 +602,15 @@ class BaseOptimizer:
         if static is True:
             self._overwrite_model_variables_with_average_value(self._trainable_variables)
         elif static is None:
-            for var, average in zip(self._trainable_variables, self._model_variables_moving_average):
+            for var, average in zip(
+                self._trainable_variables, self._model_variables_moving_average
+            ):
                 if average is not None:
                     var.assign(ops.where(due, average.value, var.value))
 
-    def _overwrite_model_variables_with_average_value(self, trainable_variables: Sequence[Any]) -> None:
+    def _overwrite_model_variables_with_average_value(
+        self, trainable_variables: Sequence[Any]
+    ) -> None:
         averages = self._model_variables_moving_average
         if len(trainable_variables) != len(averages):
             raise ValueError(
@@ -646,24 +692,12 @@ class BaseOptimizer:
         }
 
     @classmethod
-    def from_config(cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> BaseOptimizer:
+    def from_config(
+        cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None
+    ) -> BaseOptimizer:
         config = dict(config)
         if isinstance(config.get("learning_rate"), dict):
-            config["learning_rate"] = deserialize_keras_object(config["learning_rate"], custom_objects=custom_objects)
+            config["learning_rate"] = deserialize_keras_object(
+                config["learning_rate"], custom_objects=custom_objects
+            )
         return cls(**config)
-
-
-def global_norm(value_list: Sequence[Any]) -> Any:
-    """L2 norm of all tensors together (None entries ignored)."""
-    squares = [ops.sum(ops.square(v)) for v in value_list if v is not None]
-    return ops.sqrt(ops.sum(ops.stack(squares)))
-
-
-def clip_by_global_norm(value_list: Sequence[Any], clip_norm: float) -> list[Any]:
-    """Scale all tensors by ``clip_norm / max(global_norm, clip_norm)``; a non-finite
-    norm makes every value NaN (as Keras does) instead of silently zeroing them."""
-    norm = global_norm(value_list)
-    scale = ops.divide(clip_norm, ops.maximum(norm, clip_norm))
-    scale = ops.add(scale, ops.subtract(norm, norm))
-    return [None if v is None else ops.multiply(v, scale) for v in value_list]
-

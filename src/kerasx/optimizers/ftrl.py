@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kerasx import ops
-from kerasx.optimizers.base_optimizer import Constant
+from kerasx.optimizers._utils import Constant
 from kerasx.optimizers.optimizer import Optimizer
 from kerasx.saving.registry import keras_export
 
@@ -74,7 +74,9 @@ class Ftrl(Optimizer):
             return
         super().build(var_list)
         self._accumulators, self._linears = self.add_optimizer_variables(
-            var_list, ["accumulator", "linear"], initializer=[Constant(self.initial_accumulator_value), "zeros"]
+            var_list,
+            ["accumulator", "linear"],
+            initializer=[Constant(self.initial_accumulator_value), "zeros"],
         )
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
@@ -85,7 +87,9 @@ class Ftrl(Optimizer):
         accum, linear = self._accumulators[i], self._linears[i]
         power = -self.learning_rate_power
         l2 = ops.add(self.l2_regularization_strength, ops.divide(self.beta, ops.multiply(2.0, lr)))
-        shrunk_grad = ops.add(gradient, ops.multiply(2 * self.l2_shrinkage_regularization_strength, variable))
+        shrunk_grad = ops.add(
+            gradient, ops.multiply(2 * self.l2_shrinkage_regularization_strength, variable)
+        )
         new_accum = ops.add(accum, ops.square(gradient))
         sigma = ops.divide(ops.subtract(ops.power(new_accum, power), ops.power(accum, power)), lr)
         self.assign_add(linear, ops.subtract(shrunk_grad, ops.multiply(sigma, variable)))

@@ -54,7 +54,9 @@ class Lamb(Optimizer):
         if self.built:
             return
         super().build(var_list)
-        self._momentums, self._velocities = self.add_optimizer_variables(var_list, ["momentum", "velocity"])
+        self._momentums, self._velocities = self.add_optimizer_variables(
+            var_list, ["momentum", "velocity"]
+        )
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
         dtype = variable.dtype
@@ -72,7 +74,11 @@ class Lamb(Optimizer):
         update = ops.divide(m_hat, v_root)
         w_norm = ops.sqrt(ops.sum(ops.square(variable)))
         u_norm = ops.sqrt(ops.sum(ops.square(update)))
-        ratio = ops.where(ops.greater(w_norm, 0), ops.where(ops.greater(u_norm, 0), ops.divide(w_norm, u_norm), 1.0), 1.0)
+        ratio = ops.where(
+            ops.greater(w_norm, 0),
+            ops.where(ops.greater(u_norm, 0), ops.divide(w_norm, u_norm), 1.0),
+            1.0,
+        )
         self.assign_sub(variable, ops.multiply(ops.multiply(ratio, lr), update))
 
     def get_config(self) -> dict[str, Any]:

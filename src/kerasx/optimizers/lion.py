@@ -65,9 +65,13 @@ class Lion(Optimizer):
         beta_1 = ops.cast(self.beta_1, dtype)
         beta_2 = ops.cast(self.beta_2, dtype)
         m = self._momentums[self._get_variable_index(variable)]
-        direction = ops.add(ops.multiply(m, beta_1), ops.multiply(gradient, ops.subtract(1.0, beta_1)))
+        direction = ops.add(
+            ops.multiply(m, beta_1), ops.multiply(gradient, ops.subtract(1.0, beta_1))
+        )
         self.assign_sub(variable, ops.multiply(lr, ops.sign(direction)))
-        self.assign(m, ops.add(ops.multiply(m, beta_2), ops.multiply(gradient, ops.subtract(1.0, beta_2))))
+        self.assign(
+            m, ops.add(ops.multiply(m, beta_2), ops.multiply(gradient, ops.subtract(1.0, beta_2)))
+        )
 
     def get_config(self) -> dict[str, Any]:
         config = super().get_config()

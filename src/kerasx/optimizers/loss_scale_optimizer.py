@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from kerasx import ops
-from kerasx.optimizers.base_optimizer import Constant, iteration_dtype, static_bool
+from kerasx.optimizers._utils import Constant, iteration_dtype, static_bool
 from kerasx.optimizers.optimizer import Optimizer
 from kerasx.saving.registry import keras_export
 from kerasx.saving.serialization import deserialize_keras_object, serialize_keras_object
@@ -49,9 +49,13 @@ class LossScaleOptimizer(Optimizer):
         # Older configs carried the base arguments at their defaults: accept those only.
         for arg, default in _BASE_DEFAULTS.items():
             if arg in kwargs and kwargs.pop(arg) != default:
-                raise ValueError(f"LossScaleOptimizer does not support `{arg}`. Instead, set `{arg}` on the `inner_optimizer`.")
+                raise ValueError(
+                    f"LossScaleOptimizer does not support `{arg}`. Instead, set `{arg}` on the `inner_optimizer`."
+                )
         if kwargs:
-            raise ValueError(f"LossScaleOptimizer does not support arguments: `{'`, `'.join(kwargs)}`.")
+            raise ValueError(
+                f"LossScaleOptimizer does not support arguments: `{'`, `'.join(kwargs)}`."
+            )
         super().__init__(learning_rate=0.0, name=name)
         self.inner_optimizer = inner_optimizer
         self.initial_scale = initial_scale
@@ -61,9 +65,14 @@ class LossScaleOptimizer(Optimizer):
 
     def build(self, var_list: Any) -> None:
         var_list = list(var_list)
-        self.step_counter = self.add_variable(shape=(), dtype=iteration_dtype(), initializer="zeros", name="step_counter")
+        self.step_counter = self.add_variable(
+            shape=(), dtype=iteration_dtype(), initializer="zeros", name="step_counter"
+        )
         self.dynamic_scale = self.add_variable(
-            shape=(), dtype="float32", initializer=Constant(self.initial_scale), name="dynamic_scale"
+            shape=(),
+            dtype="float32",
+            initializer=Constant(self.initial_scale),
+            name="dynamic_scale",
         )
         self.inner_optimizer.build(var_list)
         super().build(var_list)
@@ -91,7 +100,9 @@ class LossScaleOptimizer(Optimizer):
             self._apply_non_finite()
         else:
             # Traced: take the finite step, then fall back to the non-finite outcome.
-            touched = list(tvars if tvars is not None else self._trainable_variables) + self.variables
+            touched = (
+                list(tvars if tvars is not None else self._trainable_variables) + self.variables
+            )
             before = [v.value for v in touched]
             self._apply_finite(grads, tvars)
             for v, old in zip(touched, before):
@@ -148,7 +159,11 @@ class LossScaleOptimizer(Optimizer):
         }
 
     @classmethod
-    def from_config(cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> LossScaleOptimizer:
+    def from_config(
+        cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None
+    ) -> LossScaleOptimizer:
         config = dict(config)
-        inner = deserialize_keras_object(config.pop("inner_optimizer"), custom_objects=custom_objects)
+        inner = deserialize_keras_object(
+            config.pop("inner_optimizer"), custom_objects=custom_objects
+        )
         return cls(inner, **config)

@@ -59,11 +59,15 @@ class Nadam(Optimizer):
         var_list = list(var_list)
         dtype = var_list[0].dtype if var_list else floatx()
         super().build(var_list)
-        self._momentums, self._velocities = self.add_optimizer_variables(var_list, ["momentum", "velocity"])
+        self._momentums, self._velocities = self.add_optimizer_variables(
+            var_list, ["momentum", "velocity"]
+        )
         with name_scope(self.name):
             self._u_product = Variable(1.0, dtype=dtype, trainable=False)
 
-    def _backend_update_step(self, grads: Any, trainable_variables: Any, learning_rate: Any) -> None:
+    def _backend_update_step(
+        self, grads: Any, trainable_variables: Any, learning_rate: Any
+    ) -> None:
         # The momentum-schedule product advances once per step, before the updates.
         dtype = self._u_product.dtype
         t = ops.cast(ops.add(self.iterations, 1), dtype)
@@ -81,20 +85,26 @@ class Nadam(Optimizer):
         beta_1 = ops.cast(self.beta_1, dtype)
         beta_2 = ops.cast(self.beta_2, dtype)
         u_t = ops.multiply(beta_1, ops.subtract(1.0, ops.multiply(0.5, ops.power(decay, t))))
-        u_next = ops.multiply(beta_1, ops.subtract(1.0, ops.multiply(0.5, ops.power(decay, t_next))))
+        u_next = ops.multiply(
+            beta_1, ops.subtract(1.0, ops.multiply(0.5, ops.power(decay, t_next)))
+        )
         u_prod = ops.cast(self._u_product, dtype)
         u_prod_next = ops.multiply(u_prod, u_next)
         b2_t = ops.power(beta_2, t)
         i = self._get_variable_index(variable)
         m, v = self._momentums[i], self._velocities[i]
         self.assign_add(m, ops.multiply(ops.subtract(gradient, m), ops.subtract(1, beta_1)))
-        self.assign_add(v, ops.multiply(ops.subtract(ops.square(gradient), v), ops.subtract(1, beta_2)))
+        self.assign_add(
+            v, ops.multiply(ops.subtract(ops.square(gradient), v), ops.subtract(1, beta_2))
+        )
         m_hat = ops.add(
             ops.divide(ops.multiply(u_next, m), ops.subtract(1, u_prod_next)),
             ops.divide(ops.multiply(ops.subtract(1, u_t), gradient), ops.subtract(1, u_prod)),
         )
         v_hat = ops.divide(v, ops.subtract(1, b2_t))
-        self.assign_sub(variable, ops.divide(ops.multiply(m_hat, lr), ops.add(ops.sqrt(v_hat), self.epsilon)))
+        self.assign_sub(
+            variable, ops.divide(ops.multiply(m_hat, lr), ops.add(ops.sqrt(v_hat), self.epsilon))
+        )
 
     def get_config(self) -> dict[str, Any]:
         config = super().get_config()

@@ -71,7 +71,10 @@ class RMSprop(Optimizer):
         rho = self.rho
         i = self._get_variable_index(variable)
         velocity = self._velocities[i]
-        self.assign(velocity, ops.add(ops.multiply(rho, velocity), ops.multiply(1 - rho, ops.square(gradient))))
+        self.assign(
+            velocity,
+            ops.add(ops.multiply(rho, velocity), ops.multiply(1 - rho, ops.square(gradient))),
+        )
         if self.centered:
             avg = self._average_gradients[i]
             self.assign(avg, ops.add(ops.multiply(rho, avg), ops.multiply(1 - rho, gradient)))
@@ -88,5 +91,12 @@ class RMSprop(Optimizer):
 
     def get_config(self) -> dict[str, Any]:
         config = super().get_config()
-        config.update({"rho": self.rho, "momentum": self.momentum, "epsilon": self.epsilon, "centered": self.centered})
+        config.update(
+            {
+                "rho": self.rho,
+                "momentum": self.momentum,
+                "epsilon": self.epsilon,
+                "centered": self.centered,
+            }
+        )
         return config

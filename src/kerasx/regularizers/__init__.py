@@ -5,7 +5,14 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-from kerasx.regularizers.regularizers import L1, L1L2, L2, OrthogonalRegularizer, Regularizer, validate_float_arg
+from kerasx.regularizers.regularizers import (
+    L1,
+    L1L2,
+    L2,
+    OrthogonalRegularizer,
+    Regularizer,
+    validate_float_arg,
+)
 from kerasx.saving import registry
 from kerasx.saving.serialization import deserialize_keras_object, serialize_keras_object
 from kerasx.utils.naming import to_snake_case
@@ -34,7 +41,12 @@ def serialize(regularizer: Any) -> Any:
 
 def deserialize(config: Any, custom_objects: dict[str, Any] | None = None) -> Any:
     """The regularizer a config (or name) describes."""
-    return deserialize_keras_object(config, custom_objects=custom_objects, module_objects=ALL_OBJECTS_DICT, printable_module_name="regularizer")
+    return deserialize_keras_object(
+        config,
+        custom_objects=custom_objects,
+        module_objects=ALL_OBJECTS_DICT,
+        printable_module_name="regularizer",
+    )
 
 
 def get(identifier: Any) -> Any:
@@ -46,7 +58,9 @@ def get(identifier: Any) -> Any:
     elif isinstance(identifier, str):
         found = ALL_OBJECTS_DICT.get(identifier) or registry.get_registered_object(identifier)
         if found is None:
-            raise ValueError(f"Unknown regularizer: {identifier!r}. Valid names are: {sorted(ALL_OBJECTS_DICT)}.")
+            raise ValueError(
+                f"Unknown regularizer: {identifier!r}. Valid names are: {sorted(ALL_OBJECTS_DICT)}."
+            )
     else:
         found = identifier
     if callable(found):

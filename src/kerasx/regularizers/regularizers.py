@@ -13,8 +13,16 @@ from kerasx.saving.registry import keras_export
 
 def validate_float_arg(value: Any, name: str) -> float:
     """``float(value)`` if it is a finite, non-negative number, else ValueError."""
-    if isinstance(value, bool) or not isinstance(value, (float, int, np.floating, np.integer)) or math.isinf(value) or math.isnan(value) or value < 0:
-        raise ValueError(f"Invalid value for argument {name}: expected a non-negative float. Received: {name}={value}")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (float, int, np.floating, np.integer))
+        or math.isinf(value)
+        or math.isnan(value)
+        or value < 0
+    ):
+        raise ValueError(
+            f"Invalid value for argument {name}: expected a non-negative float. Received: {name}={value}"
+        )
     return float(value)
 
 
@@ -23,7 +31,9 @@ def _as_float32(value: float) -> float:
     return float(np.float32(value))
 
 
-@keras_export("keras.regularizers.Regularizer", "keras.Regularizer", "keras.regularizers.regularizer")
+@keras_export(
+    "keras.regularizers.Regularizer", "keras.Regularizer", "keras.regularizers.regularizer"
+)
 class Regularizer:
     """Base class: ``__call__(x)`` returns a scalar penalty added to the loss."""
 
@@ -50,9 +60,15 @@ class L1L2(Regularizer):
         dtype = ops.dtype(x)
         penalty = ops.convert_to_tensor(0.0, dtype=dtype)
         if self.l1:
-            penalty = ops.add(penalty, ops.multiply(ops.convert_to_tensor(self.l1, dtype=dtype), ops.sum(ops.abs(x))))
+            penalty = ops.add(
+                penalty,
+                ops.multiply(ops.convert_to_tensor(self.l1, dtype=dtype), ops.sum(ops.abs(x))),
+            )
         if self.l2:
-            penalty = ops.add(penalty, ops.multiply(ops.convert_to_tensor(self.l2, dtype=dtype), ops.sum(ops.square(x))))
+            penalty = ops.add(
+                penalty,
+                ops.multiply(ops.convert_to_tensor(self.l2, dtype=dtype), ops.sum(ops.square(x))),
+            )
         return penalty
 
     def get_config(self) -> dict[str, Any]:
@@ -81,13 +97,17 @@ class L2(Regularizer):
         self.l2 = validate_float_arg(0.01 if l2 is None else l2, name="l2")
 
     def __call__(self, x: Any) -> Any:
-        return ops.multiply(ops.convert_to_tensor(self.l2, dtype=ops.dtype(x)), ops.sum(ops.square(x)))
+        return ops.multiply(
+            ops.convert_to_tensor(self.l2, dtype=ops.dtype(x)), ops.sum(ops.square(x))
+        )
 
     def get_config(self) -> dict[str, Any]:
         return {"l2": self.l2}
 
 
-@keras_export("keras.regularizers.OrthogonalRegularizer", "keras.regularizers.orthogonal_regularizer")
+@keras_export(
+    "keras.regularizers.OrthogonalRegularizer", "keras.regularizers.orthogonal_regularizer"
+)
 class OrthogonalRegularizer(Regularizer):
     """Penalises non-orthogonal rows (or columns) of a 2D weight.
 
@@ -98,13 +118,17 @@ class OrthogonalRegularizer(Regularizer):
     def __init__(self, factor: float = 0.01, mode: str = "rows") -> None:
         self.factor = _as_float32(validate_float_arg(factor, name="factor"))
         if mode not in ("rows", "columns"):
-            raise ValueError(f'Invalid value for argument `mode`. Expected one of {{"rows", "columns"}}. Received: mode={mode}')
+            raise ValueError(
+                f'Invalid value for argument `mode`. Expected one of {{"rows", "columns"}}. Received: mode={mode}'
+            )
         self.mode = mode
 
     def __call__(self, inputs: Any) -> Any:
         shape = tuple(ops.shape(inputs))
         if len(shape) != 2:
-            raise ValueError(f"Inputs to OrthogonalRegularizer must have rank 2. Received: inputs.shape={shape}")
+            raise ValueError(
+                f"Inputs to OrthogonalRegularizer must have rank 2. Received: inputs.shape={shape}"
+            )
         if self.mode == "rows":
             unit = ops.normalize(inputs, axis=1)
             gram = ops.matmul(unit, ops.transpose(unit))
@@ -116,7 +140,10 @@ class OrthogonalRegularizer(Regularizer):
         dtype = ops.dtype(gram)
         off_diagonal = ops.multiply(gram, ops.subtract(1.0, ops.eye(size, dtype=dtype)))
         pairs = size * (size - 1.0) / 2.0
-        return ops.multiply(ops.sum(ops.abs(off_diagonal)), ops.convert_to_tensor(self.factor * 0.5 / pairs, dtype=dtype))
+        return ops.multiply(
+            ops.sum(ops.abs(off_diagonal)),
+            ops.convert_to_tensor(self.factor * 0.5 / pairs, dtype=dtype),
+        )
 
     def get_config(self) -> dict[str, Any]:
         return {"factor": self.factor, "mode": self.mode}

@@ -142,7 +142,9 @@ def tensor(x: Any, dtype: Any = None) -> Any:
         jd = jdtype(dtype)
         if isinstance(x, (list, tuple)):
             return jnp.asarray(_to_np(x), dtype=jd)
-        return jnp.asarray(x, dtype=jd)
+        if isinstance(x, (*PY_SCALARS, np.ndarray, np.generic)):
+            return jnp.asarray(x, dtype=jd)
+        return cast(tensor(x), jd)
     jd = _infer_dtype(x)
     if jd is not None:
         if isinstance(x, (list, tuple)):
@@ -153,7 +155,10 @@ def tensor(x: Any, dtype: Any = None) -> Any:
             return jnp.asarray(x.astype(_NARROW[x.dtype.name]))
         return jnp.asarray(x)
     if hasattr(x, "__jax_array__"):
-        return tensor(x.__jax_array__())
+        return tensor(x.__jax_array__(), dtype)
+    value = getattr(x, "value", None)  # variable-like wrappers (kerasx.Variable)
+    if isinstance(value, Array):
+        return tensor(value, dtype)
     if hasattr(x, "numpy") and hasattr(x, "dtype"):  # foreign framework tensors
         return tensor(np.asarray(x.numpy()))
     return jnp.asarray(x)

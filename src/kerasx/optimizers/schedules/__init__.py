@@ -49,6 +49,10 @@ def serialize(learning_rate_schedule: LearningRateSchedule) -> dict[str, Any]:
 
 
 @keras_export("keras.optimizers.schedules.deserialize")
-def deserialize(config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> LearningRateSchedule:
+def deserialize(
+    config: dict[str, Any], custom_objects: dict[str, Any] | None = None
+) -> LearningRateSchedule:
     """Rebuild a schedule from its config (built-ins, registered or ``custom_objects``)."""
-    return deserialize_keras_object(config, custom_objects=custom_objects, module_objects=_ALL, printable_module_name="decay")
+    return deserialize_keras_object(
+        config, custom_objects=custom_objects, module_objects=_ALL, printable_module_name="decay"
+    )

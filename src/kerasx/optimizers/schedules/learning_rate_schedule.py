@@ -32,7 +32,9 @@ class LearningRateSchedule:
     """Base class: subclasses implement ``__call__(step)`` and ``get_config()``."""
 
     def __call__(self, step: Any) -> Any:
-        raise NotImplementedError(f"Learning rate schedule '{type(self).__name__}' must override `__call__(self, step)`.")
+        raise NotImplementedError(
+            f"Learning rate schedule '{type(self).__name__}' must override `__call__(self, step)`."
+        )
 
     def get_config(self) -> dict[str, Any]:
         raise NotImplementedError(
@@ -85,7 +87,9 @@ class ExponentialDecay(LearningRateSchedule):
 class PiecewiseConstantDecay(LearningRateSchedule):
     """``values[i]`` while ``boundaries[i-1] < step <= boundaries[i]``."""
 
-    def __init__(self, boundaries: list[Any], values: list[Any], name: str = "PiecewiseConstant") -> None:
+    def __init__(
+        self, boundaries: list[Any], values: list[Any], name: str = "PiecewiseConstant"
+    ) -> None:
         if len(boundaries) != len(values) - 1:
             raise ValueError(
                 "The length of boundaries should be 1 less than the length of values. "
@@ -99,15 +103,26 @@ class PiecewiseConstantDecay(LearningRateSchedule):
     def __call__(self, step: Any) -> Any:
         step = ops.convert_to_tensor(step)
         step_dtype = ops.dtype(step)
-        values = [_as_float_tensor(v) if isinstance(v, float) else ops.convert_to_tensor(v) for v in self.values]
+        values = [
+            _as_float_tensor(v) if isinstance(v, float) else ops.convert_to_tensor(v)
+            for v in self.values
+        ]
         out_dtype = ops.dtype(values[0])
         bounds = [ops.cast(ops.convert_to_tensor(b), step_dtype) for b in self.boundaries]
         # Index of the interval the step falls in: how many boundaries it exceeds.
-        result = ops.multiply(ops.cast(ops.less_equal(step, bounds[0]), out_dtype), ops.cast(values[0], out_dtype))
+        result = ops.multiply(
+            ops.cast(ops.less_equal(step, bounds[0]), out_dtype), ops.cast(values[0], out_dtype)
+        )
         for i in range(1, len(values)):
             lower = ops.greater(step, bounds[i - 1])
-            inside = lower if i == len(bounds) else ops.logical_and(lower, ops.less_equal(step, bounds[i]))
-            result = ops.add(result, ops.multiply(ops.cast(inside, out_dtype), ops.cast(values[i], out_dtype)))
+            inside = (
+                lower
+                if i == len(bounds)
+                else ops.logical_and(lower, ops.less_equal(step, bounds[i]))
+            )
+            result = ops.add(
+                result, ops.multiply(ops.cast(inside, out_dtype), ops.cast(values[i], out_dtype))
+            )
         return result
 
     def get_config(self) -> dict[str, Any]:
@@ -243,7 +258,9 @@ class CosineDecay(LearningRateSchedule):
         # A zero-length warmup is never selected; keep its unused branch finite.
         safe_warm = ops.where(ops.greater(warm, 0), warm, ops.ones_like(warm))
         warming = ops.add(ops.multiply(ops.subtract(target, lr0), ops.divide(s, safe_warm)), lr0)
-        decaying = ops.multiply(target, _cosine_factor(ops.divide(ops.subtract(s, warm), horizon), alpha, dtype))
+        decaying = ops.multiply(
+            target, _cosine_factor(ops.divide(ops.subtract(s, warm), horizon), alpha, dtype)
+        )
         return ops.where(ops.less(s, warm), warming, decaying)
 
     def get_config(self) -> dict[str, Any]:
@@ -293,11 +310,15 @@ class CosineDecayRestarts(LearningRateSchedule):
             # Periods grow geometrically: find the period index from the partial sum.
             grown = ops.subtract(1.0, ops.multiply(fraction, ops.subtract(1.0, t_mul)))
             restarts = ops.floor(ops.divide(ops.log(grown), ops.log(t_mul)))
-            done = ops.divide(ops.subtract(1.0, ops.power(t_mul, restarts)), ops.subtract(1.0, t_mul))
+            done = ops.divide(
+                ops.subtract(1.0, ops.power(t_mul, restarts)), ops.subtract(1.0, t_mul)
+            )
             fraction = ops.divide(ops.subtract(fraction, done), ops.power(t_mul, restarts))
         peak = ops.power(m_mul, restarts)
         pi = ops.convert_to_tensor(math.pi, dtype=dtype)
-        wave = ops.multiply(ops.multiply(0.5, peak), ops.add(1.0, ops.cos(ops.multiply(pi, fraction))))
+        wave = ops.multiply(
+            ops.multiply(0.5, peak), ops.add(1.0, ops.cos(ops.multiply(pi, fraction)))
+        )
         return ops.multiply(lr0, ops.add(ops.multiply(ops.subtract(1.0, alpha), wave), alpha))
 
     def get_config(self) -> dict[str, Any]:

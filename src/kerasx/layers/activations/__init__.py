@@ -1,0 +1,1 @@
+"""Activation layers with parameters: ReLU, LeakyReLU, PReLU, ELU, Softmax."""

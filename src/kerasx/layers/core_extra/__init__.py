@@ -1,0 +1,1 @@
+"""More core layers: Embedding, EinsumDense, Identity, Masking, Lambda."""
