@@ -29,30 +29,110 @@ def _weights(rng: np.random.RandomState, n: int = N) -> np.ndarray:
 
 # kind -> rng -> (y_true, y_pred, sample_weight)
 GENERATORS: dict[str, Callable[[np.random.RandomState], tuple[Any, Any, Any]]] = {
-    "binary": lambda r: (r.randint(0, 2, (N, C)).astype("float32"), r.rand(N, C).astype("float32"), _weights(r)),
-    "binary_1d": lambda r: (r.randint(0, 2, (N,)).astype("float32"), r.rand(N).astype("float32"), _weights(r)),
-    "binary_col": lambda r: (r.randint(0, 2, (N, 1)).astype("float32"), r.rand(N, 1).astype("float32"), _weights(r)),
+    "binary": lambda r: (
+        r.randint(0, 2, (N, C)).astype("float32"),
+        r.rand(N, C).astype("float32"),
+        _weights(r),
+    ),
+    "binary_1d": lambda r: (
+        r.randint(0, 2, (N,)).astype("float32"),
+        r.rand(N).astype("float32"),
+        _weights(r),
+    ),
+    "binary_col": lambda r: (
+        r.randint(0, 2, (N, 1)).astype("float32"),
+        r.rand(N, 1).astype("float32"),
+        _weights(r),
+    ),
     # Scores on the grid k/4, so that predictions sit exactly on thresholds.
-    "binary_grid": lambda r: (r.randint(0, 2, (N, C)).astype("float32"), (r.randint(0, 5, (N, C)) / 4).astype("float32"), _weights(r)),
-    "binary_logits": lambda r: (r.randint(0, 2, (N, C)).astype("float32"), (3 * r.randn(N, C)).astype("float32"), _weights(r)),
-    "binary_2d_weights": lambda r: (r.randint(0, 2, (N, C)).astype("float32"), r.rand(N, C).astype("float32"), r.rand(N, C).astype("float32")),
-    "labels_equal": lambda r: (r.randint(0, 3, (N, 1)).astype("float32"), r.randint(0, 3, (N, 1)).astype("float32"), _weights(r)),
+    "binary_grid": lambda r: (
+        r.randint(0, 2, (N, C)).astype("float32"),
+        (r.randint(0, 5, (N, C)) / 4).astype("float32"),
+        _weights(r),
+    ),
+    "binary_logits": lambda r: (
+        r.randint(0, 2, (N, C)).astype("float32"),
+        (3 * r.randn(N, C)).astype("float32"),
+        _weights(r),
+    ),
+    "binary_2d_weights": lambda r: (
+        r.randint(0, 2, (N, C)).astype("float32"),
+        r.rand(N, C).astype("float32"),
+        r.rand(N, C).astype("float32"),
+    ),
+    "labels_equal": lambda r: (
+        r.randint(0, 3, (N, 1)).astype("float32"),
+        r.randint(0, 3, (N, 1)).astype("float32"),
+        _weights(r),
+    ),
     "categorical": lambda r: (_onehot(r, N, C), _probs(r, N, C), _weights(r)),
-    "categorical_logits": lambda r: (_onehot(r, N, C), (2 * r.randn(N, C)).astype("float32"), _weights(r)),
+    "categorical_logits": lambda r: (
+        _onehot(r, N, C),
+        (2 * r.randn(N, C)).astype("float32"),
+        _weights(r),
+    ),
     "sparse": lambda r: (r.randint(0, C, (N,)).astype("int32"), _probs(r, N, C), _weights(r)),
     "sparse_col": lambda r: (r.randint(0, C, (N, 1)).astype("int32"), _probs(r, N, C), _weights(r)),
-    "sparse_logits": lambda r: (r.randint(0, C, (N,)).astype("int32"), (2 * r.randn(N, C)).astype("float32"), _weights(r)),
-    "sorted_ids": lambda r: (r.randint(0, C, (N,)).astype("int32"), np.argsort(-r.rand(N, C), axis=-1).astype("int32"), _weights(r)),
-    "regression": lambda r: (r.randn(N, C).astype("float32"), r.randn(N, C).astype("float32"), _weights(r)),
-    "regression_1d": lambda r: (r.randn(N).astype("float32"), r.randn(N).astype("float32"), _weights(r)),
-    "regression_axis0": lambda r: (r.randn(N, C).astype("float32"), r.randn(N, C).astype("float32"), _weights(r, C)),
-    "regression_col": lambda r: (r.randn(N, 1).astype("float32"), r.randn(N, 1).astype("float32"), _weights(r)[:, None]),
-    "positive": lambda r: (r.uniform(0.05, 1, (N, C)).astype("float32"), r.uniform(0.05, 1, (N, C)).astype("float32"), _weights(r)),
-    "hinge_pm1": lambda r: ((2 * r.randint(0, 2, (N, C)) - 1).astype("float32"), r.randn(N, C).astype("float32"), _weights(r)),
-    "hinge_01": lambda r: (r.randint(0, 2, (N, C)).astype("float32"), r.randn(N, C).astype("float32"), _weights(r)),
-    "segmentation": lambda r: (r.randint(0, 3, (N, 5)).astype("int32"), r.randint(0, 3, (N, 5)).astype("int32"), r.randint(0, 3, (N, 5)).astype("int32")),
-    "segmentation_binary": lambda r: (r.randint(0, 2, (N,)).astype("int32"), r.rand(N).astype("float32"), r.randint(1, 3, (N,)).astype("int32")),
-    "segmentation_onehot": lambda r: (_onehot(r, N, 3), _probs(r, N, 3), r.randint(0, 3, (N,)).astype("int32")),
+    "sparse_logits": lambda r: (
+        r.randint(0, C, (N,)).astype("int32"),
+        (2 * r.randn(N, C)).astype("float32"),
+        _weights(r),
+    ),
+    "sorted_ids": lambda r: (
+        r.randint(0, C, (N,)).astype("int32"),
+        np.argsort(-r.rand(N, C), axis=-1).astype("int32"),
+        _weights(r),
+    ),
+    "regression": lambda r: (
+        r.randn(N, C).astype("float32"),
+        r.randn(N, C).astype("float32"),
+        _weights(r),
+    ),
+    "regression_1d": lambda r: (
+        r.randn(N).astype("float32"),
+        r.randn(N).astype("float32"),
+        _weights(r),
+    ),
+    "regression_axis0": lambda r: (
+        r.randn(N, C).astype("float32"),
+        r.randn(N, C).astype("float32"),
+        _weights(r, C),
+    ),
+    "regression_col": lambda r: (
+        r.randn(N, 1).astype("float32"),
+        r.randn(N, 1).astype("float32"),
+        _weights(r)[:, None],
+    ),
+    "positive": lambda r: (
+        r.uniform(0.05, 1, (N, C)).astype("float32"),
+        r.uniform(0.05, 1, (N, C)).astype("float32"),
+        _weights(r),
+    ),
+    "hinge_pm1": lambda r: (
+        (2 * r.randint(0, 2, (N, C)) - 1).astype("float32"),
+        r.randn(N, C).astype("float32"),
+        _weights(r),
+    ),
+    "hinge_01": lambda r: (
+        r.randint(0, 2, (N, C)).astype("float32"),
+        r.randn(N, C).astype("float32"),
+        _weights(r),
+    ),
+    "segmentation": lambda r: (
+        r.randint(0, 3, (N, 5)).astype("int32"),
+        r.randint(0, 3, (N, 5)).astype("int32"),
+        r.randint(0, 3, (N, 5)).astype("int32"),
+    ),
+    "segmentation_binary": lambda r: (
+        r.randint(0, 2, (N,)).astype("int32"),
+        r.rand(N).astype("float32"),
+        r.randint(1, 3, (N,)).astype("int32"),
+    ),
+    "segmentation_onehot": lambda r: (
+        _onehot(r, N, 3),
+        _probs(r, N, 3),
+        r.randint(0, 3, (N,)).astype("int32"),
+    ),
 }
 
 # (class name, constructor kwargs, data kind)
@@ -100,7 +180,11 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     ("AUC", {"num_thresholds": 7, "from_logits": True}, "binary_logits"),
     ("AUC", {"multi_label": True}, "binary"),
     ("AUC", {"multi_label": True, "num_labels": C, "curve": "PR"}, "binary"),
-    ("AUC", {"multi_label": True, "num_labels": C, "label_weights": [0.1, 0.2, 0.3, 0.4]}, "binary"),
+    (
+        "AUC",
+        {"multi_label": True, "num_labels": C, "label_weights": [0.1, 0.2, 0.3, 0.4]},
+        "binary",
+    ),
     ("AUC", {"multi_label": True, "thresholds": [0.2, 0.4, 0.6]}, "binary"),
     ("AUC", {"label_weights": [0.1, 1.0, 0.5, 2.0]}, "binary"),
     # F-scores
@@ -142,7 +226,11 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     ("BinaryCrossentropy", {}, "binary"),
     ("BinaryCrossentropy", {"from_logits": True, "label_smoothing": 0.1}, "binary_logits"),
     ("CategoricalCrossentropy", {}, "categorical"),
-    ("CategoricalCrossentropy", {"from_logits": True, "label_smoothing": 0.2}, "categorical_logits"),
+    (
+        "CategoricalCrossentropy",
+        {"from_logits": True, "label_smoothing": 0.2},
+        "categorical_logits",
+    ),
     ("SparseCategoricalCrossentropy", {}, "sparse"),
     ("SparseCategoricalCrossentropy", {"from_logits": True}, "sparse_logits"),
     ("SparseCategoricalCrossentropy", {"ignore_class": 1}, "sparse"),

@@ -36,11 +36,23 @@ FUNCTIONS = [
     ("binary_crossentropy", {}, "binary"),
     ("binary_crossentropy", {"from_logits": True, "label_smoothing": 0.2}, "binary_logits"),
     ("binary_focal_crossentropy", {}, "binary"),
-    ("binary_focal_crossentropy", {"apply_class_balancing": True, "gamma": 1.5, "from_logits": True}, "binary_logits"),
+    (
+        "binary_focal_crossentropy",
+        {"apply_class_balancing": True, "gamma": 1.5, "from_logits": True},
+        "binary_logits",
+    ),
     ("categorical_crossentropy", {}, "categorical"),
-    ("categorical_crossentropy", {"from_logits": True, "label_smoothing": 0.1}, "categorical_logits"),
+    (
+        "categorical_crossentropy",
+        {"from_logits": True, "label_smoothing": 0.1},
+        "categorical_logits",
+    ),
     ("categorical_focal_crossentropy", {}, "categorical"),
-    ("categorical_focal_crossentropy", {"alpha": 0.5, "from_logits": True, "label_smoothing": 0.1}, "categorical_logits"),
+    (
+        "categorical_focal_crossentropy",
+        {"alpha": 0.5, "from_logits": True, "label_smoothing": 0.1},
+        "categorical_logits",
+    ),
     ("sparse_categorical_crossentropy", {}, "sparse"),
     ("sparse_categorical_crossentropy", {"from_logits": True, "ignore_class": 2}, "sparse_logits"),
     ("pearson_correlation", {}, "regression"),
@@ -48,7 +60,9 @@ FUNCTIONS = [
 ]
 
 
-@pytest.mark.parametrize("fn_case", FUNCTIONS, ids=lambda c: f"{c[0]}({','.join(f'{k}={v}' for k, v in c[1].items())})")
+@pytest.mark.parametrize(
+    "fn_case", FUNCTIONS, ids=lambda c: f"{c[0]}({','.join(f'{k}={v}' for k, v in c[1].items())})"
+)
 def test_function_matches_keras(oracle, fn_case):
     name, kwargs, kind = fn_case
     y_true, y_pred, _ = GENERATORS[kind](np.random.RandomState(3))

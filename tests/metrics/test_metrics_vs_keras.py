@@ -30,7 +30,9 @@ def _call(metric, batch):
 
 
 def _close(actual, expected, what):
-    np.testing.assert_allclose(to_numpy(actual), np.asarray(expected), atol=ATOL, rtol=RTOL, err_msg=what)
+    np.testing.assert_allclose(
+        to_numpy(actual), np.asarray(expected), atol=ATOL, rtol=RTOL, err_msg=what
+    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)

@@ -34,7 +34,16 @@ def test_get_string_gives_instance(identifier, cls):
 
 
 def test_get_names_agree_with_keras(oracle):
-    for name in ("accuracy", "mse", "MSE", "bce", "binary_accuracy", "sparse_top_k_categorical_accuracy", "r2_score", "kl_divergence"):
+    for name in (
+        "accuracy",
+        "mse",
+        "MSE",
+        "bce",
+        "binary_accuracy",
+        "sparse_top_k_categorical_accuracy",
+        "r2_score",
+        "kl_divergence",
+    ):
         assert type(km.get(name)).__name__ == type(oracle.metrics.get(name)).__name__
 
 
@@ -74,8 +83,11 @@ def test_serialize_matches_keras(oracle, backend_name, name, kwargs):
 
 
 def test_serialize_functions_and_wrapper(oracle):
-    assert km.serialize(km.binary_accuracy) == oracle.metrics.serialize(oracle.metrics.binary_accuracy)
-    assert km.deserialize(km.serialize(km.hinge)) is km.hinge
+    assert km.serialize(km.binary_accuracy) == oracle.metrics.serialize(
+        oracle.metrics.binary_accuracy
+    )
+    fn = km.deserialize(km.serialize(km.hinge))
+    assert callable(fn) and not isinstance(fn, type) and fn.__name__ == "hinge"
     assert type(km.deserialize("hinge")) is km.Hinge  # a bare name means the class, as in Keras
     wrapped = km.MeanMetricWrapper(km.mean_squared_error, name="w")
     ref = oracle.metrics.MeanMetricWrapper(oracle.metrics.mean_squared_error, name="w")
@@ -83,7 +95,38 @@ def test_serialize_functions_and_wrapper(oracle):
     clone = km.MeanMetricWrapper.from_config(wrapped.get_config())
     assert callable(clone._fn) and clone._fn.__name__ == "mean_squared_error"
     # A Keras-written wrapper config (with extra fn kwargs) loads.
-    ref_k = oracle.metrics.MeanMetricWrapper(oracle.metrics.binary_accuracy, name="b", threshold=0.3)
+    ref_k = oracle.metrics.MeanMetricWrapper(
+        oracle.metrics.binary_accuracy, name="b", threshold=0.3
+    )
     loaded = km.deserialize(oracle.metrics.serialize(ref_k))
     assert isinstance(loaded, km.MeanMetricWrapper) and loaded._fn_kwargs == {"threshold": 0.3}
     assert loaded.get_config() == ref_k.get_config()
+
+
+def test_signatures_match_keras(oracle):
+    """Argument names and defaults of every public class and function equal Keras 3's."""
+    import inspect
+
+    def params(obj):
+        target = obj.__init__ if isinstance(obj, type) else obj
+        out = []
+        for p in inspect.signature(target).parameters.values():
+            if p.name == "self":
+                continue
+            default = p.default
+            if isinstance(default, tuple):
+                default = list(default)
+            out.append((p.name, p.kind, default))
+        return out
+
+    public = [
+        n
+        for n in dir(oracle.metrics)
+        if not n.startswith("_") and n not in ("get", "serialize", "deserialize")
+    ]
+    mismatched = {
+        n: (params(getattr(km, n)), params(getattr(oracle.metrics, n)))
+        for n in public
+        if params(getattr(km, n)) != params(getattr(oracle.metrics, n))
+    }
+    assert not mismatched

@@ -81,8 +81,7 @@ from kerasx.metrics.regression_metrics import (
     R2Score,
     RootMeanSquaredError,
 )
-from kerasx.saving import serialization
-from kerasx.saving import registry
+from kerasx.saving import registry, serialization
 from kerasx.saving.registry import keras_export
 from kerasx.utils.naming import to_snake_case
 
@@ -167,13 +166,22 @@ def serialize(metric: Any) -> Any:
 @keras_export("keras.metrics.deserialize")
 def deserialize(config: Any, custom_objects: dict[str, Any] | None = None) -> Any:
     """Rebuild a metric object or function from :func:`serialize`'s output."""
-    if isinstance(config, dict) and config.get("class_name") == "function" and config.get("module") == "builtins":
+    if (
+        isinstance(config, dict)
+        and config.get("class_name") == "function"
+        and config.get("module") == "builtins"
+    ):
         # A metric *function*: look in the function table, not the class aliases
         # (where "hinge" would name the Hinge class).
         fn = registry.builtin_module("keras.metrics").get(str(config.get("config")))
         if fn is not None and not isinstance(fn, type):
             return fn
-    obj = serialization.deserialize_keras_object(config, custom_objects=custom_objects, module_objects=ALL_OBJECTS_DICT, printable_module_name="metric")
+    obj = serialization.deserialize_keras_object(
+        config,
+        custom_objects=custom_objects,
+        module_objects=ALL_OBJECTS_DICT,
+        printable_module_name="metric",
+    )
     if isinstance(config, str) and isinstance(obj, type):
         obj = obj()  # a bare class name means a default instance, as in Keras
     return obj
@@ -207,34 +215,77 @@ def get(identifier: Any) -> Any:
     raise ValueError(f"Could not interpret metric identifier: {identifier}")
 
 
-__all__ = sorted(
-    [
-        *(cls.__name__ for cls in ALL_OBJECTS),
-        "binary_accuracy",
-        "binary_crossentropy",
-        "binary_focal_crossentropy",
-        "categorical_accuracy",
-        "categorical_crossentropy",
-        "categorical_focal_crossentropy",
-        "categorical_hinge",
-        "concordance_correlation",
-        "deserialize",
-        "get",
-        "hinge",
-        "huber",
-        "kl_divergence",
-        "log_cosh",
-        "mean_absolute_error",
-        "mean_absolute_percentage_error",
-        "mean_squared_error",
-        "mean_squared_logarithmic_error",
-        "pearson_correlation",
-        "poisson",
-        "serialize",
-        "sparse_categorical_accuracy",
-        "sparse_categorical_crossentropy",
-        "sparse_top_k_categorical_accuracy",
-        "squared_hinge",
-        "top_k_categorical_accuracy",
-    ]
-)
+__all__ = [
+    "AUC",
+    "Accuracy",
+    "BinaryAccuracy",
+    "BinaryCrossentropy",
+    "BinaryIoU",
+    "CategoricalAccuracy",
+    "CategoricalCrossentropy",
+    "CategoricalHinge",
+    "ConcordanceCorrelation",
+    "CosineSimilarity",
+    "F1Score",
+    "FBetaScore",
+    "FalseNegatives",
+    "FalsePositives",
+    "Hinge",
+    "IoU",
+    "KLDivergence",
+    "LogCoshError",
+    "Mean",
+    "MeanAbsoluteError",
+    "MeanAbsolutePercentageError",
+    "MeanIoU",
+    "MeanMetricWrapper",
+    "MeanSquaredError",
+    "MeanSquaredLogarithmicError",
+    "Metric",
+    "OneHotIoU",
+    "OneHotMeanIoU",
+    "PearsonCorrelation",
+    "Poisson",
+    "Precision",
+    "PrecisionAtRecall",
+    "R2Score",
+    "Recall",
+    "RecallAtPrecision",
+    "RootMeanSquaredError",
+    "SensitivityAtSpecificity",
+    "SparseCategoricalAccuracy",
+    "SparseCategoricalCrossentropy",
+    "SparseTopKCategoricalAccuracy",
+    "SpecificityAtSensitivity",
+    "SquaredHinge",
+    "Sum",
+    "TopKCategoricalAccuracy",
+    "TrueNegatives",
+    "TruePositives",
+    "binary_accuracy",
+    "binary_crossentropy",
+    "binary_focal_crossentropy",
+    "categorical_accuracy",
+    "categorical_crossentropy",
+    "categorical_focal_crossentropy",
+    "categorical_hinge",
+    "concordance_correlation",
+    "deserialize",
+    "get",
+    "hinge",
+    "huber",
+    "kl_divergence",
+    "log_cosh",
+    "mean_absolute_error",
+    "mean_absolute_percentage_error",
+    "mean_squared_error",
+    "mean_squared_logarithmic_error",
+    "pearson_correlation",
+    "poisson",
+    "serialize",
+    "sparse_categorical_accuracy",
+    "sparse_categorical_crossentropy",
+    "sparse_top_k_categorical_accuracy",
+    "squared_hinge",
+    "top_k_categorical_accuracy",
+]

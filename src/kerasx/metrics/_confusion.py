@@ -21,7 +21,7 @@ import numpy as np
 
 from kerasx import ops
 from kerasx.backends.common.settings import epsilon
-from kerasx.metrics._utils import ndim, squeeze_or_expand_to_same_rank, to_list
+from kerasx.metrics._utils import broadcast_like, ndim, squeeze_or_expand_to_same_rank, to_list
 
 TP, FP, TN, FN = "tp", "fp", "tn", "fn"
 NEG_INF = -1e10
@@ -81,14 +81,20 @@ def update_confusion_variables(
         )
     unknown = [k for k in variables if k not in (TP, FP, TN, FN)]
     if unknown or not variables:
-        raise ValueError(f"Invalid confusion matrix keys: {unknown or list(variables)}. Valid keys are tp, fp, tn, fn.")
+        raise ValueError(
+            f"Invalid confusion matrix keys: {unknown or list(variables)}. Valid keys are tp, fp, tn, fn."
+        )
     dtype = next(iter(variables.values())).dtype
     y_true = ops.cast(ops.convert_to_tensor(y_true), dtype)
     y_pred = ops.cast(ops.convert_to_tensor(y_pred), dtype)
     y_pred, y_true = squeeze_or_expand_to_same_rank(y_pred, y_true)
     if sample_weight is not None:
-        sample_weight = ops.expand_dims(ops.cast(ops.convert_to_tensor(sample_weight), dtype), axis=-1)
-        _, sample_weight = squeeze_or_expand_to_same_rank(y_true, sample_weight, expand_rank_1=False)
+        sample_weight = ops.expand_dims(
+            ops.cast(ops.convert_to_tensor(sample_weight), dtype), axis=-1
+        )
+        _, sample_weight = squeeze_or_expand_to_same_rank(
+            y_true, sample_weight, expand_rank_1=False
+        )
     if top_k is not None:
         y_pred = filter_top_k(y_pred, top_k)
     if class_id is not None:
@@ -101,19 +107,31 @@ def update_confusion_variables(
         y_pred = ops.expand_dims(ops.take(y_pred, class_id, axis=-1), -1)
     weights = None
     if sample_weight is not None:
-        weights = ops.broadcast_to(sample_weight, ops.shape(y_pred))
+        weights = broadcast_like(sample_weight, y_pred)
     if label_weights is not None:
-        lw = ops.broadcast_to(ops.expand_dims(ops.cast(label_weights, dtype), 0), ops.shape(y_pred))
+        lw = broadcast_like(ops.expand_dims(ops.cast(label_weights, dtype), 0), y_pred)
         weights = lw if weights is None else ops.multiply(weights, lw)
     if thresholds_distributed_evenly:
-        counts = _bucketed_counts(y_true, y_pred, thresholds, weights, multi_label, dtype, variables)
+        counts = _bucketed_counts(
+            y_true, y_pred, thresholds, weights, multi_label, dtype, variables
+        )
     else:
-        counts = _compared_counts(y_true, y_pred, thresholds, weights, multi_label, dtype, variables)
+        counts = _compared_counts(
+            y_true, y_pred, thresholds, weights, multi_label, dtype, variables
+        )
     for key, var in variables.items():
         var.assign(ops.add(var, counts[key]))
 
 
-def _compared_counts(y_true: Any, y_pred: Any, thresholds: Sequence[float], weights: Any, multi_label: bool, dtype: str, wanted: dict[str, Any]) -> dict[str, Any]:
+def _compared_counts(
+    y_true: Any,
+    y_pred: Any,
+    thresholds: Sequence[float],
+    weights: Any,
+    multi_label: bool,
+    dtype: str,
+    wanted: dict[str, Any],
+) -> dict[str, Any]:
     """Counts by comparing each prediction with each threshold."""
     thr = ops.convert_to_tensor(np.asarray(thresholds, dtype=np.float64), dtype=dtype)
     labels = ops.cast(y_true, "bool")
@@ -134,14 +152,31 @@ def _compared_counts(y_true: Any, y_pred: Any, thresholds: Sequence[float], weig
 
     def count(label: Any, pred: Any) -> Any:
         hit = ops.logical_and(label, pred)
-        values = ops.cast(hit, dtype) if w is None else ops.where(hit, ops.cast(w, dtype), ops.zeros((), dtype=dtype))
+        values = (
+            ops.cast(hit, dtype)
+            if w is None
+            else ops.where(hit, ops.cast(w, dtype), ops.zeros((), dtype=dtype))
+        )
         return ops.sum(values, axis=1)
 
-    cells = {TP: (labels, pred_pos), FP: (label_neg, pred_pos), TN: (label_neg, pred_neg), FN: (labels, pred_neg)}
+    cells = {
+        TP: (labels, pred_pos),
+        FP: (label_neg, pred_pos),
+        TN: (label_neg, pred_neg),
+        FN: (labels, pred_neg),
+    }
     return {key: count(*cells[key]) for key in wanted}
 
 
-def _bucketed_counts(y_true: Any, y_pred: Any, thresholds: Sequence[float], weights: Any, multi_label: bool, dtype: str, wanted: dict[str, Any]) -> dict[str, Any]:
+def _bucketed_counts(
+    y_true: Any,
+    y_pred: Any,
+    thresholds: Sequence[float],
+    weights: Any,
+    multi_label: bool,
+    dtype: str,
+    wanted: dict[str, Any],
+) -> dict[str, Any]:
     """Counts for evenly spaced thresholds via per-bucket sums and a reversed cumsum."""
     n = len(thresholds)
     with_epsilon = thresholds[0] < 0.0 or thresholds[-1] > 1.0
@@ -163,7 +198,7 @@ def _bucketed_counts(y_true: Any, y_pred: Any, thresholds: Sequence[float], weig
         num_labels = math.prod(label_shape)
 
         def flat(t: Any) -> Any:
-            return ops.reshape(ops.broadcast_to(t, ops.shape(y_pred)), (-1, num_labels))
+            return ops.reshape(broadcast_like(t, y_pred), (-1, num_labels))
 
         offsets = ops.expand_dims(ops.multiply(ops.arange(num_labels, dtype="int32"), n), 0)
         bucket = ops.add(flat(bucket), offsets)
@@ -172,7 +207,7 @@ def _bucketed_counts(y_true: Any, y_pred: Any, thresholds: Sequence[float], weig
         label_shape = ()
 
         def flat(t: Any) -> Any:
-            return ops.reshape(ops.broadcast_to(t, ops.shape(y_pred)), (-1,))
+            return ops.reshape(broadcast_like(t, y_pred), (-1,))
 
         bucket = flat(bucket)
         segments = n
@@ -207,12 +242,16 @@ def _bucketed_counts(y_true: Any, y_pred: Any, thresholds: Sequence[float], weig
     return out
 
 
-def confusion_matrix(labels: Any, predictions: Any, num_classes: int, weights: Any = None, dtype: str = "int32") -> Any:
+def confusion_matrix(
+    labels: Any, predictions: Any, num_classes: int, weights: Any = None, dtype: str = "int32"
+) -> Any:
     """``(num_classes, num_classes)`` matrix: rows are labels, columns predictions."""
     labels = ops.cast(ops.convert_to_tensor(labels), dtype)
     predictions = ops.cast(ops.convert_to_tensor(predictions), dtype)
     labels, predictions = squeeze_or_expand_to_same_rank(labels, predictions)
     indices = ops.cast(ops.stack([labels, predictions], axis=1), "int32")
-    values = ops.ones_like(predictions, dtype=dtype) if weights is None else ops.cast(weights, dtype)
+    values = (
+        ops.ones_like(predictions, dtype=dtype) if weights is None else ops.cast(weights, dtype)
+    )
     n = int(num_classes)
     return ops.scatter(indices, values, (n, n))

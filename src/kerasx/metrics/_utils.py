@@ -6,6 +6,7 @@ compiled function is being traced.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from kerasx import ops
@@ -41,6 +42,30 @@ def squeeze_or_expand_to_same_rank(x1: Any, x2: Any, expand_rank_1: bool = True)
         else:
             x2 = ops.squeeze(x2, axis=-1)
     return x1, x2
+
+
+def broadcast_like(x: Any, ref: Any) -> Any:
+    """``x`` broadcast to ``ref``'s shape, also when a traced dimension is unknown."""
+    shape = ops.shape(ref)
+    if all(d is not None for d in shape):
+        return ops.broadcast_to(x, shape)
+    return ops.add(x, ops.zeros_like(ref, dtype=ops.dtype(x)))
+
+
+def count_rows(x: Any, dtype: str) -> Any:
+    """The number of entries along axis 0, as a ``dtype`` scalar (works for traced sizes)."""
+    n = ops.shape(x)[0]
+    if n is not None:
+        return ops.convert_to_tensor(n, dtype=dtype)
+    return ops.sum(ops.ones_like(x, dtype=dtype), axis=tuple(range(ndim(x))))
+
+
+def count_entries(x: Any, dtype: str) -> Any:
+    """The total number of entries of ``x``, as a ``dtype`` scalar."""
+    shape = ops.shape(x)
+    if all(d is not None for d in shape):
+        return ops.convert_to_tensor(math.prod(shape), dtype=dtype)
+    return ops.sum(ops.ones_like(x, dtype=dtype))
 
 
 def get_mask(x: Any) -> Any:

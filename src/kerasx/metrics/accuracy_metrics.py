@@ -83,17 +83,21 @@ def top_k_categorical_accuracy(y_true: Any, y_pred: Any, k: int = 5) -> Any:
 
 
 @keras_export("keras.metrics.sparse_top_k_categorical_accuracy")
-def sparse_top_k_categorical_accuracy(y_true: Any, y_pred: Any, k: int = 5, from_sorted_ids: bool = False) -> Any:
+def sparse_top_k_categorical_accuracy(
+    y_true: Any, y_pred: Any, k: int = 5, from_sorted_ids: bool = False
+) -> Any:
     """1.0 where the integer target is among the ``k`` highest predictions.
 
     With ``from_sorted_ids=True``, ``y_pred`` holds class ids sorted by score instead
     of scores.
     """
     y_pred = ops.convert_to_tensor(y_pred)
-    y_true = ops.cast(ops.convert_to_tensor(y_true), ops.dtype(y_pred) if from_sorted_ids else "int32")
+    y_true = ops.cast(
+        ops.convert_to_tensor(y_true), ops.dtype(y_pred) if from_sorted_ids else "int32"
+    )
     y_true, y_pred, restore = _flatten_for_top_k(y_true, y_pred)
     if from_sorted_ids:
-        top = ops.slice(y_pred, (0, 0), (ops.shape(y_pred)[0], min(k, ops.shape(y_pred)[1])))
+        top = ops.take(y_pred, ops.arange(min(k, ops.shape(y_pred)[-1])), axis=1)
         matches = ops.any(ops.equal(ops.expand_dims(y_true, 1), top), axis=1)
     else:
         matches = ops.in_top_k(y_true, y_pred, k=k)
@@ -120,7 +124,9 @@ class BinaryAccuracy(MeanMetricWrapper):
         threshold: predictions above it count as 1.
     """
 
-    def __init__(self, name: str = "binary_accuracy", dtype: Any = None, threshold: float = 0.5) -> None:
+    def __init__(
+        self, name: str = "binary_accuracy", dtype: Any = None, threshold: float = 0.5
+    ) -> None:
         super().__init__(fn=binary_accuracy, name=name, dtype=dtype, threshold=threshold)
         self.threshold = threshold
         self._direction = "up"
@@ -157,7 +163,9 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
 class TopKCategoricalAccuracy(MeanMetricWrapper):
     """How often the one-hot target is among the top ``k`` predictions."""
 
-    def __init__(self, k: int = 5, name: str = "top_k_categorical_accuracy", dtype: Any = None) -> None:
+    def __init__(
+        self, k: int = 5, name: str = "top_k_categorical_accuracy", dtype: Any = None
+    ) -> None:
         super().__init__(fn=top_k_categorical_accuracy, name=name, dtype=dtype, k=k)
         self.k = k
         self._direction = "up"
@@ -177,7 +185,13 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
         dtype: Any = None,
         from_sorted_ids: bool = False,
     ) -> None:
-        super().__init__(fn=sparse_top_k_categorical_accuracy, name=name, dtype=dtype, k=k, from_sorted_ids=from_sorted_ids)
+        super().__init__(
+            fn=sparse_top_k_categorical_accuracy,
+            name=name,
+            dtype=dtype,
+            k=k,
+            from_sorted_ids=from_sorted_ids,
+        )
         self.k = k
         self.from_sorted_ids = from_sorted_ids
         self._direction = "up"

@@ -21,14 +21,25 @@ _SUMMATIONS = {"interpolation": "interpolation", "majoring": "majoring", "minori
 def _parse_curve(curve: Any) -> str:
     key = str(getattr(curve, "value", curve))
     if key not in ("ROC", "roc", "PR", "pr", "PRGAIN", "prgain"):
-        raise ValueError(f'Invalid AUC curve value: "{curve}". Expected values are ["PR", "ROC", "PRGAIN"]')
+        raise ValueError(
+            f'Invalid AUC curve value: "{curve}". Expected values are ["PR", "ROC", "PRGAIN"]'
+        )
     return _CURVES[key.lower()]
 
 
 def _parse_summation(method: Any) -> str:
     key = str(getattr(method, "value", method))
-    if key not in ("interpolation", "Interpolation", "majoring", "Majoring", "minoring", "Minoring"):
-        raise ValueError(f'Invalid AUC summation method value: "{method}". Expected values are ["interpolation", "majoring", "minoring"]')
+    if key not in (
+        "interpolation",
+        "Interpolation",
+        "majoring",
+        "Majoring",
+        "minoring",
+        "Minoring",
+    ):
+        raise ValueError(
+            f'Invalid AUC summation method value: "{method}". Expected values are ["interpolation", "majoring", "minoring"]'
+        )
     return _SUMMATIONS[key.lower()]
 
 
@@ -69,7 +80,9 @@ class AUC(Metric):
             self._thresholds_distributed_evenly = cm.is_evenly_distributed([0.0, *thresholds, 1.0])
         else:
             if num_thresholds <= 1:
-                raise ValueError(f"Argument `num_thresholds` must be an integer > 1. Received: num_thresholds={num_thresholds}")
+                raise ValueError(
+                    f"Argument `num_thresholds` must be an integer > 1. Received: num_thresholds={num_thresholds}"
+                )
             self.num_thresholds = num_thresholds
             thresholds = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
             self._thresholds_distributed_evenly = True
@@ -80,7 +93,11 @@ class AUC(Metric):
         super().__init__(name=name, dtype=dtype)
         self.multi_label = multi_label
         self.num_labels = num_labels
-        self.label_weights = None if label_weights is None else ops.convert_to_tensor(np.asarray(label_weights), dtype=self.dtype)
+        self.label_weights = (
+            None
+            if label_weights is None
+            else ops.convert_to_tensor(np.asarray(label_weights), dtype=self.dtype)
+        )
         self._label_weights_config = None if label_weights is None else label_weights
         self._from_logits = from_logits
         self._built = False
@@ -109,10 +126,18 @@ class AUC(Metric):
         else:
             var_shape = (self.num_thresholds,)
         self._build_input_shape = shape
-        self.true_positives = self.add_variable(shape=var_shape, initializer="zeros", name="true_positives")
-        self.false_positives = self.add_variable(shape=var_shape, initializer="zeros", name="false_positives")
-        self.true_negatives = self.add_variable(shape=var_shape, initializer="zeros", name="true_negatives")
-        self.false_negatives = self.add_variable(shape=var_shape, initializer="zeros", name="false_negatives")
+        self.true_positives = self.add_variable(
+            shape=var_shape, initializer="zeros", name="true_positives"
+        )
+        self.false_positives = self.add_variable(
+            shape=var_shape, initializer="zeros", name="false_positives"
+        )
+        self.true_negatives = self.add_variable(
+            shape=var_shape, initializer="zeros", name="true_negatives"
+        )
+        self.false_negatives = self.add_variable(
+            shape=var_shape, initializer="zeros", name="false_negatives"
+        )
         self._built = True
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
@@ -122,7 +147,12 @@ class AUC(Metric):
         if self._from_logits:
             y_pred = ops.sigmoid(y_pred)
         cm.update_confusion_variables(
-            {cm.TP: self.true_positives, cm.TN: self.true_negatives, cm.FP: self.false_positives, cm.FN: self.false_negatives},
+            {
+                cm.TP: self.true_positives,
+                cm.TN: self.true_negatives,
+                cm.FP: self.false_positives,
+                cm.FN: self.false_negatives,
+            },
             y_true,
             y_pred,
             self.thresholds,
@@ -158,7 +188,11 @@ class AUC(Metric):
         slope = ops.divide_no_nan(dtp, ops.maximum(dp, 0))
         intercept = ops.subtract(tp[1:], ops.multiply(slope, p[1:]))
         both_positive = ops.logical_and(ops.greater(p[: n - 1], 0), ops.greater(p[1:], 0))
-        ratio = ops.where(both_positive, ops.divide_no_nan(p[: n - 1], ops.maximum(p[1:], 0)), ops.ones_like(p[1:]))
+        ratio = ops.where(
+            both_positive,
+            ops.divide_no_nan(p[: n - 1], ops.maximum(p[1:], 0)),
+            ops.ones_like(p[1:]),
+        )
         increment = ops.divide_no_nan(
             ops.multiply(slope, ops.add(dtp, ops.multiply(intercept, ops.log(ratio)))),
             ops.maximum(ops.add(tp[1:], fn[1:]), 0),
@@ -200,8 +234,15 @@ class AUC(Metric):
     def reset_state(self) -> None:
         if not self._built:
             return
-        shape = (self.num_thresholds, self._num_labels) if self.multi_label else (self.num_thresholds,)
-        for v in (self.true_positives, self.false_positives, self.true_negatives, self.false_negatives):
+        shape = (
+            (self.num_thresholds, self._num_labels) if self.multi_label else (self.num_thresholds,)
+        )
+        for v in (
+            self.true_positives,
+            self.false_positives,
+            self.true_negatives,
+            self.false_negatives,
+        ):
             v.assign(ops.zeros(shape))
 
     def get_config(self) -> dict[str, Any]:
@@ -225,5 +266,7 @@ class AUC(Metric):
     def from_config(cls, config: dict[str, Any]) -> AUC:
         config = dict(config)
         if isinstance(config.get("label_weights"), dict):  # Keras writes it as a serialized tensor
-            config["label_weights"] = serialization.deserialize_keras_object(config["label_weights"])
+            config["label_weights"] = serialization.deserialize_keras_object(
+                config["label_weights"]
+            )
         return cls(**config)

@@ -12,8 +12,7 @@ import importlib
 from collections.abc import Sequence
 from typing import Any
 
-from kerasx import _backend
-from kerasx import ops
+from kerasx import _backend, ops
 from kerasx.backends.common import dtypes as _dt
 from kerasx.backends.common import settings as _settings
 from kerasx.engine import state
@@ -91,13 +90,19 @@ class Metric:
         if tracked is not None and name != "_metrics":
             items = value if isinstance(value, (list, tuple)) else (value,)
             for item in items:
-                if isinstance(item, Metric) and item is not self and all(m is not item for m in tracked):
+                if (
+                    isinstance(item, Metric)
+                    and item is not self
+                    and all(m is not item for m in tracked)
+                ):
                     tracked.append(item)
         object.__setattr__(self, name, value)
 
     def _check_super_called(self) -> None:
         if "_variables" not in self.__dict__:
-            raise RuntimeError("You forgot to call `super().__init__()` in the `__init__()` method. Go add it!")
+            raise RuntimeError(
+                "You forgot to call `super().__init__()` in the `__init__()` method. Go add it!"
+            )
 
     # ----------------------------------------------------------- variables
     def add_variable(
@@ -124,7 +129,13 @@ class Metric:
         self._variables.append(variable)
         return variable
 
-    def add_weight(self, shape: Sequence[int] = (), initializer: Any = None, dtype: Any = None, name: str | None = None) -> Variable:
+    def add_weight(
+        self,
+        shape: Sequence[int] = (),
+        initializer: Any = None,
+        dtype: Any = None,
+        name: str | None = None,
+    ) -> Variable:
         """Alias of :meth:`add_variable` with Keras' ``add_weight`` signature."""
         return self.add_variable(shape=shape, initializer=initializer, dtype=dtype, name=name)
 
@@ -162,7 +173,9 @@ class Metric:
                 f"{len(metric_variables)}, but expected {len(self.variables)} variables."
             )
 
-    def stateless_update_state(self, metric_variables: Sequence[Any], *args: Any, **kwargs: Any) -> list[Any]:
+    def stateless_update_state(
+        self, metric_variables: Sequence[Any], *args: Any, **kwargs: Any
+    ) -> list[Any]:
         """Pure form of :meth:`update_state`: new variable values from given ones."""
         self._check_variable_count(metric_variables)
         variables = self.variables

@@ -26,7 +26,9 @@ class _ConfusionMatrixConditionCount(Metric):
         self.init_thresholds = thresholds
         self.thresholds = cm.parse_init_thresholds(thresholds, default_threshold=0.5)
         self._thresholds_distributed_evenly = cm.is_evenly_distributed(self.thresholds)
-        self.accumulator = self.add_variable(shape=(len(self.thresholds),), initializer="zeros", name="accumulator")
+        self.accumulator = self.add_variable(
+            shape=(len(self.thresholds),), initializer="zeros", name="accumulator"
+        )
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
         cm.update_confusion_variables(
@@ -91,7 +93,14 @@ class _PrecisionRecallBase(Metric):
     _error_cell = cm.FP
     _error_name = "false_positives"
 
-    def __init__(self, thresholds: Any = None, top_k: int | None = None, class_id: int | None = None, name: str | None = None, dtype: Any = None) -> None:
+    def __init__(
+        self,
+        thresholds: Any = None,
+        top_k: int | None = None,
+        class_id: int | None = None,
+        name: str | None = None,
+        dtype: Any = None,
+    ) -> None:
         super().__init__(name=name, dtype=dtype)
         self._direction = "up"
         self.init_thresholds = thresholds
@@ -101,8 +110,14 @@ class _PrecisionRecallBase(Metric):
         self.thresholds = cm.parse_init_thresholds(thresholds, default_threshold=default)
         self._thresholds_distributed_evenly = cm.is_evenly_distributed(self.thresholds)
         n = len(self.thresholds)
-        self.true_positives = self.add_variable(shape=(n,), initializer="zeros", name="true_positives")
-        setattr(self, self._error_name, self.add_variable(shape=(n,), initializer="zeros", name=self._error_name))
+        self.true_positives = self.add_variable(
+            shape=(n,), initializer="zeros", name="true_positives"
+        )
+        setattr(
+            self,
+            self._error_name,
+            self.add_variable(shape=(n,), initializer="zeros", name=self._error_name),
+        )
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
         cm.update_confusion_variables(
@@ -127,7 +142,11 @@ class _PrecisionRecallBase(Metric):
         getattr(self, self._error_name).assign(ops.zeros((n,)))
 
     def get_config(self) -> dict[str, Any]:
-        config = {"thresholds": self.init_thresholds, "top_k": self.top_k, "class_id": self.class_id}
+        config = {
+            "thresholds": self.init_thresholds,
+            "top_k": self.top_k,
+            "class_id": self.class_id,
+        }
         return {**super().get_config(), **config}
 
 
@@ -144,8 +163,17 @@ class Precision(_PrecisionRecallBase):
     _error_cell = cm.FP
     _error_name = "false_positives"
 
-    def __init__(self, thresholds: Any = None, top_k: int | None = None, class_id: int | None = None, name: str | None = None, dtype: Any = None) -> None:
-        super().__init__(thresholds=thresholds, top_k=top_k, class_id=class_id, name=name, dtype=dtype)
+    def __init__(
+        self,
+        thresholds: Any = None,
+        top_k: int | None = None,
+        class_id: int | None = None,
+        name: str | None = None,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            thresholds=thresholds, top_k=top_k, class_id=class_id, name=name, dtype=dtype
+        )
 
 
 @keras_export("keras.metrics.Recall")
@@ -161,8 +189,17 @@ class Recall(_PrecisionRecallBase):
     _error_cell = cm.FN
     _error_name = "false_negatives"
 
-    def __init__(self, thresholds: Any = None, top_k: int | None = None, class_id: int | None = None, name: str | None = None, dtype: Any = None) -> None:
-        super().__init__(thresholds=thresholds, top_k=top_k, class_id=class_id, name=name, dtype=dtype)
+    def __init__(
+        self,
+        thresholds: Any = None,
+        top_k: int | None = None,
+        class_id: int | None = None,
+        name: str | None = None,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            thresholds=thresholds, top_k=top_k, class_id=class_id, name=name, dtype=dtype
+        )
 
 
 class SensitivitySpecificityBase(Metric):
@@ -171,11 +208,20 @@ class SensitivitySpecificityBase(Metric):
     Subclasses maximise one rate subject to a floor on another.
     """
 
-    def __init__(self, value: float, num_thresholds: int = 200, class_id: int | None = None, name: str | None = None, dtype: Any = None) -> None:
+    def __init__(
+        self,
+        value: float,
+        num_thresholds: int = 200,
+        class_id: int | None = None,
+        name: str | None = None,
+        dtype: Any = None,
+    ) -> None:
         super().__init__(name=name, dtype=dtype)
         self._direction = "up"
         if num_thresholds <= 0:
-            raise ValueError(f"Argument `num_thresholds` must be an integer > 0. Received: num_thresholds={num_thresholds}")
+            raise ValueError(
+                f"Argument `num_thresholds` must be an integer > 0. Received: num_thresholds={num_thresholds}"
+            )
         self.value = value
         self.class_id = class_id
         if num_thresholds == 1:
@@ -186,14 +232,27 @@ class SensitivitySpecificityBase(Metric):
             self.thresholds = [0.0, *inner, 1.0]
             self._thresholds_distributed_evenly = True
         n = len(self.thresholds)
-        self.true_positives = self.add_variable(shape=(n,), initializer="zeros", name="true_positives")
-        self.false_positives = self.add_variable(shape=(n,), initializer="zeros", name="false_positives")
-        self.true_negatives = self.add_variable(shape=(n,), initializer="zeros", name="true_negatives")
-        self.false_negatives = self.add_variable(shape=(n,), initializer="zeros", name="false_negatives")
+        self.true_positives = self.add_variable(
+            shape=(n,), initializer="zeros", name="true_positives"
+        )
+        self.false_positives = self.add_variable(
+            shape=(n,), initializer="zeros", name="false_positives"
+        )
+        self.true_negatives = self.add_variable(
+            shape=(n,), initializer="zeros", name="true_negatives"
+        )
+        self.false_negatives = self.add_variable(
+            shape=(n,), initializer="zeros", name="false_negatives"
+        )
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
         cm.update_confusion_variables(
-            {cm.TP: self.true_positives, cm.TN: self.true_negatives, cm.FP: self.false_positives, cm.FN: self.false_negatives},
+            {
+                cm.TP: self.true_positives,
+                cm.TN: self.true_negatives,
+                cm.FP: self.false_positives,
+                cm.FN: self.false_negatives,
+            },
             y_true,
             y_pred,
             thresholds=self.thresholds,
@@ -204,7 +263,12 @@ class SensitivitySpecificityBase(Metric):
 
     def reset_state(self) -> None:
         n = len(self.thresholds)
-        for v in (self.true_positives, self.false_positives, self.true_negatives, self.false_negatives):
+        for v in (
+            self.true_positives,
+            self.false_positives,
+            self.true_negatives,
+            self.false_negatives,
+        ):
             v.assign(ops.zeros((n,)))
 
     def get_config(self) -> dict[str, Any]:
@@ -223,7 +287,9 @@ class SensitivitySpecificityBase(Metric):
         tp = self.true_positives.value
         return ops.divide_no_nan(tp, ops.add(tp, self.false_positives.value))
 
-    def _find_max_under_constraint(self, constrained: Any, dependent: Any, predicate: Callable[[Any, Any], Any]) -> Any:
+    def _find_max_under_constraint(
+        self, constrained: Any, dependent: Any, predicate: Callable[[Any, Any], Any]
+    ) -> Any:
         """Largest ``dependent`` among thresholds where ``predicate(constrained, value)``; 0 if none."""
         feasible = predicate(constrained, self.value)
         return ops.max(ops.where(feasible, dependent, ops.zeros_like(dependent)), initial=0)
@@ -238,65 +304,125 @@ def _check_unit_interval(name: str, value: float) -> None:
 class SensitivityAtSpecificity(SensitivitySpecificityBase):
     """Best sensitivity (recall) among thresholds whose specificity is at least ``specificity``."""
 
-    def __init__(self, specificity: float, num_thresholds: int = 200, class_id: int | None = None, name: str | None = None, dtype: Any = None) -> None:
+    def __init__(
+        self,
+        specificity: float,
+        num_thresholds: int = 200,
+        class_id: int | None = None,
+        name: str | None = None,
+        dtype: Any = None,
+    ) -> None:
         _check_unit_interval("specificity", specificity)
         self.specificity = specificity
         self.num_thresholds = num_thresholds
-        super().__init__(specificity, num_thresholds=num_thresholds, class_id=class_id, name=name, dtype=dtype)
+        super().__init__(
+            specificity, num_thresholds=num_thresholds, class_id=class_id, name=name, dtype=dtype
+        )
 
     def result(self) -> Any:
-        return self._find_max_under_constraint(self._specificity(), self._recall(), ops.greater_equal)
+        return self._find_max_under_constraint(
+            self._specificity(), self._recall(), ops.greater_equal
+        )
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "num_thresholds": self.num_thresholds, "specificity": self.specificity}
+        return {
+            **super().get_config(),
+            "num_thresholds": self.num_thresholds,
+            "specificity": self.specificity,
+        }
 
 
 @keras_export("keras.metrics.SpecificityAtSensitivity")
 class SpecificityAtSensitivity(SensitivitySpecificityBase):
     """Best specificity among thresholds whose sensitivity is at least ``sensitivity``."""
 
-    def __init__(self, sensitivity: float, num_thresholds: int = 200, class_id: int | None = None, name: str | None = None, dtype: Any = None) -> None:
+    def __init__(
+        self,
+        sensitivity: float,
+        num_thresholds: int = 200,
+        class_id: int | None = None,
+        name: str | None = None,
+        dtype: Any = None,
+    ) -> None:
         _check_unit_interval("sensitivity", sensitivity)
         self.sensitivity = sensitivity
         self.num_thresholds = num_thresholds
-        super().__init__(sensitivity, num_thresholds=num_thresholds, class_id=class_id, name=name, dtype=dtype)
+        super().__init__(
+            sensitivity, num_thresholds=num_thresholds, class_id=class_id, name=name, dtype=dtype
+        )
 
     def result(self) -> Any:
-        return self._find_max_under_constraint(self._recall(), self._specificity(), ops.greater_equal)
+        return self._find_max_under_constraint(
+            self._recall(), self._specificity(), ops.greater_equal
+        )
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "num_thresholds": self.num_thresholds, "sensitivity": self.sensitivity}
+        return {
+            **super().get_config(),
+            "num_thresholds": self.num_thresholds,
+            "sensitivity": self.sensitivity,
+        }
 
 
 @keras_export("keras.metrics.PrecisionAtRecall")
 class PrecisionAtRecall(SensitivitySpecificityBase):
     """Best precision among thresholds whose recall is at least ``recall``."""
 
-    def __init__(self, recall: float, num_thresholds: int = 200, class_id: int | None = None, name: str | None = None, dtype: Any = None) -> None:
+    def __init__(
+        self,
+        recall: float,
+        num_thresholds: int = 200,
+        class_id: int | None = None,
+        name: str | None = None,
+        dtype: Any = None,
+    ) -> None:
         _check_unit_interval("recall", recall)
         self.recall = recall
         self.num_thresholds = num_thresholds
-        super().__init__(value=recall, num_thresholds=num_thresholds, class_id=class_id, name=name, dtype=dtype)
+        super().__init__(
+            value=recall, num_thresholds=num_thresholds, class_id=class_id, name=name, dtype=dtype
+        )
 
     def result(self) -> Any:
         return self._find_max_under_constraint(self._recall(), self._precision(), ops.greater_equal)
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "num_thresholds": self.num_thresholds, "recall": self.recall}
+        return {
+            **super().get_config(),
+            "num_thresholds": self.num_thresholds,
+            "recall": self.recall,
+        }
 
 
 @keras_export("keras.metrics.RecallAtPrecision")
 class RecallAtPrecision(SensitivitySpecificityBase):
     """Best recall among thresholds whose precision is at least ``precision``."""
 
-    def __init__(self, precision: float, num_thresholds: int = 200, class_id: int | None = None, name: str | None = None, dtype: Any = None) -> None:
+    def __init__(
+        self,
+        precision: float,
+        num_thresholds: int = 200,
+        class_id: int | None = None,
+        name: str | None = None,
+        dtype: Any = None,
+    ) -> None:
         _check_unit_interval("precision", precision)
         self.precision = precision
         self.num_thresholds = num_thresholds
-        super().__init__(value=precision, num_thresholds=num_thresholds, class_id=class_id, name=name, dtype=dtype)
+        super().__init__(
+            value=precision,
+            num_thresholds=num_thresholds,
+            class_id=class_id,
+            name=name,
+            dtype=dtype,
+        )
 
     def result(self) -> Any:
         return self._find_max_under_constraint(self._precision(), self._recall(), ops.greater_equal)
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "num_thresholds": self.num_thresholds, "precision": self.precision}
+        return {
+            **super().get_config(),
+            "num_thresholds": self.num_thresholds,
+            "precision": self.precision,
+        }

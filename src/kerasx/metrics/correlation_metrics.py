@@ -44,7 +44,9 @@ def concordance_correlation(y_true: Any, y_pred: Any, axis: int = -1) -> Any:
 class PearsonCorrelation(MeanMetricWrapper):
     """Mean Pearson correlation between labels and predictions along ``axis``."""
 
-    def __init__(self, name: str = "pearson_correlation", dtype: Any = None, axis: int = -1) -> None:
+    def __init__(
+        self, name: str = "pearson_correlation", dtype: Any = None, axis: int = -1
+    ) -> None:
         super().__init__(fn=pearson_correlation, name=name, dtype=dtype, axis=axis)
         self.axis = axis
         self._direction = "up"
@@ -57,7 +59,9 @@ class PearsonCorrelation(MeanMetricWrapper):
 class ConcordanceCorrelation(MeanMetricWrapper):
     """Mean concordance correlation between labels and predictions along ``axis``."""
 
-    def __init__(self, name: str = "concordance_correlation", dtype: Any = None, axis: int = -1) -> None:
+    def __init__(
+        self, name: str = "concordance_correlation", dtype: Any = None, axis: int = -1
+    ) -> None:
         super().__init__(fn=concordance_correlation, name=name, dtype=dtype, axis=axis)
         self.axis = axis
         self._direction = "up"

@@ -52,7 +52,9 @@ def mean_absolute_percentage_error(y_true: Any, y_pred: Any) -> Any:
     """``100 * mean(|y_true - y_pred| / max(|y_true|, epsilon))`` over the last axis."""
     y_true, y_pred = _pair(y_true, y_pred)
     denom = ops.maximum(ops.abs(y_true), epsilon())
-    return ops.multiply(100.0, ops.mean(ops.abs(ops.divide(ops.subtract(y_true, y_pred), denom)), axis=-1))
+    return ops.multiply(
+        100.0, ops.mean(ops.abs(ops.divide(ops.subtract(y_true, y_pred), denom)), axis=-1)
+    )
 
 
 @keras_export("keras.metrics.mean_squared_logarithmic_error")
@@ -98,7 +100,9 @@ def kl_divergence(y_true: Any, y_pred: Any) -> Any:
 def poisson(y_true: Any, y_pred: Any) -> Any:
     """Mean of ``y_pred - y_true * log(y_pred + epsilon)`` over the last axis."""
     y_true, y_pred = _pair(y_true, y_pred, align=False)
-    return ops.mean(ops.subtract(y_pred, ops.multiply(y_true, ops.log(ops.add(y_pred, epsilon())))), axis=-1)
+    return ops.mean(
+        ops.subtract(y_pred, ops.multiply(y_true, ops.log(ops.add(y_pred, epsilon())))), axis=-1
+    )
 
 
 def _hinge_labels(y_true: Any) -> Any:
@@ -141,10 +145,18 @@ def _smooth_categorical(y_true: Any, label_smoothing: float) -> Any:
 
 
 @keras_export("keras.metrics.categorical_crossentropy")
-def categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False, label_smoothing: float = 0.0, axis: int = -1) -> Any:
+def categorical_crossentropy(
+    y_true: Any,
+    y_pred: Any,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    axis: int = -1,
+) -> Any:
     """Cross-entropy between one-hot (or soft) labels and class probabilities."""
     if isinstance(axis, bool):
-        raise ValueError(f"`axis` must be of type `int`. Received: axis={axis} of type {type(axis)}")
+        raise ValueError(
+            f"`axis` must be of type `int`. Received: axis={axis} of type {type(axis)}"
+        )
     y_true, y_pred = _pair(y_true, y_pred, align=False)
     y_true = _smooth_categorical(y_true, label_smoothing)
     return ops.categorical_crossentropy(y_true, y_pred, from_logits=from_logits, axis=axis)
@@ -162,7 +174,9 @@ def categorical_focal_crossentropy(
 ) -> Any:
     """Categorical cross-entropy down-weighted on well-classified examples."""
     if isinstance(axis, bool):
-        raise ValueError(f"`axis` must be of type `int`. Received: axis={axis} of type {type(axis)}")
+        raise ValueError(
+            f"`axis` must be of type `int`. Received: axis={axis} of type {type(axis)}"
+        )
     y_true, y_pred = _pair(y_true, y_pred, align=False)
     y_true = _smooth_categorical(y_true, label_smoothing)
     if from_logits:
@@ -175,7 +189,11 @@ def categorical_focal_crossentropy(
 
 
 def sparse_categorical_crossentropy_and_mask(
-    y_true: Any, y_pred: Any, from_logits: bool = False, ignore_class: int | None = None, axis: int = -1
+    y_true: Any,
+    y_pred: Any,
+    from_logits: bool = False,
+    ignore_class: int | None = None,
+    axis: int = -1,
 ) -> tuple[Any, Any]:
     """Per-sample sparse cross-entropy and the validity mask (None without ``ignore_class``)."""
     y_pred = ops.convert_to_tensor(y_pred)
@@ -187,7 +205,9 @@ def sparse_categorical_crossentropy_and_mask(
         rank = ndim(y_pred)
         class_axis = axis % rank
         out_shape = tuple(d for i, d in enumerate(ops.shape(y_pred)) if i != class_axis)
-        valid = ops.not_equal(ops.cast(y_true, ops.dtype(y_pred)), ops.cast(ignore_class, ops.dtype(y_pred)))
+        valid = ops.not_equal(
+            ops.cast(y_true, ops.dtype(y_pred)), ops.cast(ignore_class, ops.dtype(y_pred))
+        )
         y_true = ops.where(valid, y_true, ops.zeros_like(y_true))
         # Ignored rows get a harmless uniform row (their loss is zeroed below anyway).
         y_pred = ops.where(ops.expand_dims(valid, axis), y_pred, ops.ones_like(y_pred))
@@ -199,9 +219,17 @@ def sparse_categorical_crossentropy_and_mask(
 
 
 @keras_export("keras.metrics.sparse_categorical_crossentropy")
-def sparse_categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False, ignore_class: int | None = None, axis: int = -1) -> Any:
+def sparse_categorical_crossentropy(
+    y_true: Any,
+    y_pred: Any,
+    from_logits: bool = False,
+    ignore_class: int | None = None,
+    axis: int = -1,
+) -> Any:
     """Cross-entropy between integer labels and class probabilities."""
-    values, _ = sparse_categorical_crossentropy_and_mask(y_true, y_pred, from_logits=from_logits, ignore_class=ignore_class, axis=axis)
+    values, _ = sparse_categorical_crossentropy_and_mask(
+        y_true, y_pred, from_logits=from_logits, ignore_class=ignore_class, axis=axis
+    )
     return values
 
 
@@ -212,7 +240,13 @@ def _smooth_binary(y_true: Any, label_smoothing: float) -> Any:
 
 
 @keras_export("keras.metrics.binary_crossentropy")
-def binary_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False, label_smoothing: float = 0.0, axis: int = -1) -> Any:
+def binary_crossentropy(
+    y_true: Any,
+    y_pred: Any,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    axis: int = -1,
+) -> Any:
     """Element-wise binary cross-entropy averaged over ``axis``."""
     y_true, y_pred = _pair(y_true, y_pred, align=False)
     y_true = _smooth_binary(y_true, label_smoothing)
@@ -236,10 +270,15 @@ def binary_focal_crossentropy(
     if from_logits:
         y_pred = ops.sigmoid(y_pred)
     bce = ops.binary_crossentropy(y_true, y_pred, from_logits=False)
-    p_t = ops.add(ops.multiply(y_true, y_pred), ops.multiply(ops.subtract(1.0, y_true), ops.subtract(1.0, y_pred)))
+    p_t = ops.add(
+        ops.multiply(y_true, y_pred),
+        ops.multiply(ops.subtract(1.0, y_true), ops.subtract(1.0, y_pred)),
+    )
     focal = ops.multiply(ops.power(ops.subtract(1.0, p_t), gamma), bce)
     if apply_class_balancing:
-        weight = ops.add(ops.multiply(y_true, alpha), ops.multiply(ops.subtract(1.0, y_true), 1.0 - alpha))
+        weight = ops.add(
+            ops.multiply(y_true, alpha), ops.multiply(ops.subtract(1.0, y_true), 1.0 - alpha)
+        )
         focal = ops.multiply(weight, focal)
     return ops.mean(focal, axis=axis)
 
@@ -247,4 +286,6 @@ def binary_focal_crossentropy(
 def cosine_similarity(y_true: Any, y_pred: Any, axis: int = -1) -> Any:
     """Cosine of the angle between ``y_true`` and ``y_pred`` along ``axis`` (1 = aligned)."""
     y_true, y_pred = _pair(y_true, y_pred)
-    return ops.sum(ops.multiply(l2_normalize(y_true, axis=axis), l2_normalize(y_pred, axis=axis)), axis=axis)
+    return ops.sum(
+        ops.multiply(l2_normalize(y_true, axis=axis), l2_normalize(y_pred, axis=axis)), axis=axis
+    )

@@ -14,7 +14,7 @@ from typing import Any
 from kerasx import ops
 from kerasx.backends.common.settings import epsilon
 from kerasx.metrics._confusion import confusion_matrix
-from kerasx.metrics._utils import ndim
+from kerasx.metrics._utils import broadcast_like, ndim
 from kerasx.metrics.base import Metric
 from kerasx.saving.registry import keras_export
 
@@ -40,7 +40,10 @@ class _IoUBase(Metric):
         self.sparse_y_pred = sparse_y_pred
         self.axis = axis
         self.total_cm = self.add_variable(
-            name="total_confusion_matrix", shape=(num_classes, num_classes), initializer="zeros", dtype=self.dtype
+            name="total_confusion_matrix",
+            shape=(num_classes, num_classes),
+            initializer="zeros",
+            dtype=self.dtype,
         )
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Any:
@@ -65,19 +68,23 @@ class _IoUBase(Metric):
         sample_weight = ops.cast(ops.convert_to_tensor(sample_weight), self.dtype)
         if ndim(sample_weight) > 1:
             sample_weight = ops.reshape(sample_weight, (-1,))
-        sample_weight = ops.broadcast_to(sample_weight, ops.shape(y_true))
+        sample_weight = broadcast_like(sample_weight, y_true)
         # Labels or predictions outside [0, num_classes), and ignored labels, count nowhere.
         in_range = ops.logical_and(
             ops.logical_and(ops.greater_equal(y_true, 0), ops.less(y_true, self.num_classes)),
             ops.logical_and(ops.greater_equal(y_pred, 0), ops.less(y_pred, self.num_classes)),
         )
         if self.ignore_class is not None:
-            in_range = ops.logical_and(in_range, ops.not_equal(y_true, ops.cast(self.ignore_class, self.dtype)))
+            in_range = ops.logical_and(
+                in_range, ops.not_equal(y_true, ops.cast(self.ignore_class, self.dtype))
+            )
         zero = ops.zeros((), dtype=self.dtype)
         y_true = ops.where(in_range, y_true, zero)
         y_pred = ops.where(in_range, y_pred, zero)
         sample_weight = ops.cast(ops.where(in_range, sample_weight, zero), self.dtype)
-        current = confusion_matrix(y_true, y_pred, self.num_classes, weights=sample_weight, dtype=self.dtype)
+        current = confusion_matrix(
+            y_true, y_pred, self.num_classes, weights=sample_weight, dtype=self.dtype
+        )
         return self.total_cm.assign(ops.add(self.total_cm, current))
 
     def reset_state(self) -> None:
@@ -118,7 +125,9 @@ class IoU(_IoUBase):
             dtype=dtype,
         )
         if max(target_class_ids) >= num_classes:
-            raise ValueError(f"Target class id {max(target_class_ids)} is out of range, which is [0, {num_classes}).")
+            raise ValueError(
+                f"Target class id {max(target_class_ids)} is out of range, which is [0, {num_classes})."
+            )
         self.target_class_ids = list(target_class_ids)
 
     def result(self) -> Any:
@@ -152,7 +161,13 @@ class IoU(_IoUBase):
 class BinaryIoU(IoU):
     """IoU for binary labels and probability-like predictions (``>= threshold`` is 1)."""
 
-    def __init__(self, target_class_ids: Sequence[int] = (0, 1), threshold: float = 0.5, name: str | None = None, dtype: Any = None) -> None:
+    def __init__(
+        self,
+        target_class_ids: Sequence[int] = (0, 1),
+        threshold: float = 0.5,
+        name: str | None = None,
+        dtype: Any = None,
+    ) -> None:
         super().__init__(num_classes=2, target_class_ids=target_class_ids, name=name, dtype=dtype)
         self.threshold = threshold
 
@@ -163,7 +178,12 @@ class BinaryIoU(IoU):
         return super().update_state(y_true, y_pred, sample_weight)
 
     def get_config(self) -> dict[str, Any]:
-        return {"target_class_ids": self.target_class_ids, "threshold": self.threshold, "name": self.name, "dtype": self.dtype}
+        return {
+            "target_class_ids": self.target_class_ids,
+            "threshold": self.threshold,
+            "name": self.name,
+            "dtype": self.dtype,
+        }
 
 
 @keras_export("keras.metrics.MeanIoU")

@@ -42,14 +42,31 @@ class BinaryCrossentropy(MeanMetricWrapper):
         label_smoothing: squeeze labels towards 0.5 by this amount.
     """
 
-    def __init__(self, name: str = "binary_crossentropy", dtype: Any = None, from_logits: bool = False, label_smoothing: float = 0) -> None:
-        super().__init__(ef.binary_crossentropy, name, dtype=dtype, from_logits=from_logits, label_smoothing=label_smoothing)
+    def __init__(
+        self,
+        name: str = "binary_crossentropy",
+        dtype: Any = None,
+        from_logits: bool = False,
+        label_smoothing: float = 0,
+    ) -> None:
+        super().__init__(
+            ef.binary_crossentropy,
+            name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+        )
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing
         self._direction = "down"
 
     def get_config(self) -> dict[str, Any]:
-        return {"name": self.name, "dtype": self.dtype, "from_logits": self.from_logits, "label_smoothing": self.label_smoothing}
+        return {
+            "name": self.name,
+            "dtype": self.dtype,
+            "from_logits": self.from_logits,
+            "label_smoothing": self.label_smoothing,
+        }
 
 
 @keras_export("keras.metrics.CategoricalCrossentropy")
@@ -63,16 +80,34 @@ class CategoricalCrossentropy(MeanMetricWrapper):
     """
 
     def __init__(
-        self, name: str = "categorical_crossentropy", dtype: Any = None, from_logits: bool = False, label_smoothing: float = 0, axis: int = -1
+        self,
+        name: str = "categorical_crossentropy",
+        dtype: Any = None,
+        from_logits: bool = False,
+        label_smoothing: float = 0,
+        axis: int = -1,
     ) -> None:
-        super().__init__(ef.categorical_crossentropy, name, dtype=dtype, from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+        super().__init__(
+            ef.categorical_crossentropy,
+            name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing
         self.axis = axis
         self._direction = "down"
 
     def get_config(self) -> dict[str, Any]:
-        return {"name": self.name, "dtype": self.dtype, "from_logits": self.from_logits, "label_smoothing": self.label_smoothing, "axis": self.axis}
+        return {
+            "name": self.name,
+            "dtype": self.dtype,
+            "from_logits": self.from_logits,
+            "label_smoothing": self.label_smoothing,
+            "axis": self.axis,
+        }
 
 
 @keras_export("keras.metrics.SparseCategoricalCrossentropy")
@@ -87,9 +122,21 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
     """
 
     def __init__(
-        self, name: str = "sparse_categorical_crossentropy", dtype: Any = None, from_logits: bool = False, ignore_class: int | None = None, axis: int = -1
+        self,
+        name: str = "sparse_categorical_crossentropy",
+        dtype: Any = None,
+        from_logits: bool = False,
+        ignore_class: int | None = None,
+        axis: int = -1,
     ) -> None:
-        super().__init__(ef.sparse_categorical_crossentropy, name=name, dtype=dtype, from_logits=from_logits, ignore_class=ignore_class, axis=axis)
+        super().__init__(
+            ef.sparse_categorical_crossentropy,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            ignore_class=ignore_class,
+            axis=axis,
+        )
         self.from_logits = from_logits
         self.ignore_class = ignore_class
         self.axis = axis
@@ -99,7 +146,11 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
         if self.ignore_class is None:
             return super().update_state(y_true, y_pred, sample_weight=sample_weight)
         values, valid = ef.sparse_categorical_crossentropy_and_mask(
-            y_true, y_pred, from_logits=self.from_logits, ignore_class=self.ignore_class, axis=self.axis
+            y_true,
+            y_pred,
+            from_logits=self.from_logits,
+            ignore_class=self.ignore_class,
+            axis=self.axis,
         )
         sample_weight = merge_mask_into_weight(sample_weight, get_mask(y_pred), self.dtype)
         if sample_weight is not None:
@@ -107,4 +158,10 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
         return Mean.update_state(self, values, sample_weight=sample_weight)
 
     def get_config(self) -> dict[str, Any]:
-        return {"name": self.name, "dtype": self.dtype, "from_logits": self.from_logits, "ignore_class": self.ignore_class, "axis": self.axis}
+        return {
+            "name": self.name,
+            "dtype": self.dtype,
+            "from_logits": self.from_logits,
+            "ignore_class": self.ignore_class,
+            "axis": self.axis,
+        }

@@ -11,13 +11,22 @@ from collections.abc import Callable
 from typing import Any
 
 from kerasx import ops
-from kerasx.metrics._utils import get_mask, merge_mask_into_weight, ndim, squeeze_or_expand_to_same_rank
+from kerasx.metrics._utils import (
+    broadcast_like,
+    count_rows,
+    get_mask,
+    merge_mask_into_weight,
+    ndim,
+    squeeze_or_expand_to_same_rank,
+)
 from kerasx.metrics.base import Metric
 from kerasx.saving import serialization
 from kerasx.saving.registry import keras_export
 
 
-def reduce_to_samplewise_values(values: Any, sample_weight: Any, reduce_fn: Callable[..., Any], dtype: str) -> tuple[Any, Any]:
+def reduce_to_samplewise_values(
+    values: Any, sample_weight: Any, reduce_fn: Callable[..., Any], dtype: str
+) -> tuple[Any, Any]:
     """Weight ``values`` and reduce both to one entry per sample.
 
     Values of higher rank than the weights are first reduced down to the weights' rank;
@@ -32,7 +41,7 @@ def reduce_to_samplewise_values(values: Any, sample_weight: Any, reduce_fn: Call
         w_rank, v_rank = ndim(sample_weight), ndim(values)
         if v_rank > w_rank:
             values = reduce_fn(values, axis=tuple(range(w_rank, v_rank)))
-        sample_weight = ops.broadcast_to(sample_weight, ops.shape(values))
+        sample_weight = broadcast_like(sample_weight, values)
         values = ops.multiply(values, sample_weight)
         if w_rank > 1:
             sample_weight = reduce_fn(sample_weight, axis=tuple(range(1, w_rank)))
@@ -53,10 +62,14 @@ class Sum(Metric):
 
     def __init__(self, name: str = "sum", dtype: Any = None) -> None:
         super().__init__(name=name, dtype=dtype)
-        self.total = self.add_variable(shape=(), initializer="zeros", dtype=self.dtype, name="total")
+        self.total = self.add_variable(
+            shape=(), initializer="zeros", dtype=self.dtype, name="total"
+        )
 
     def update_state(self, values: Any, sample_weight: Any = None) -> None:
-        values, _ = reduce_to_samplewise_values(values, sample_weight, reduce_fn=ops.sum, dtype=self.dtype)
+        values, _ = reduce_to_samplewise_values(
+            values, sample_weight, reduce_fn=ops.sum, dtype=self.dtype
+        )
         self.total.assign_add(ops.sum(values))
 
     def reset_state(self) -> None:
@@ -77,17 +90,24 @@ class Mean(Metric):
 
     def __init__(self, name: str = "mean", dtype: Any = None) -> None:
         super().__init__(name=name, dtype=dtype)
-        self.total = self.add_variable(shape=(), initializer="zeros", dtype=self.dtype, name="total")
-        self.count = self.add_variable(shape=(), initializer="zeros", dtype=self.dtype, name="count")
+        self.total = self.add_variable(
+            shape=(), initializer="zeros", dtype=self.dtype, name="total"
+        )
+        self.count = self.add_variable(
+            shape=(), initializer="zeros", dtype=self.dtype, name="count"
+        )
 
     def update_state(self, values: Any, sample_weight: Any = None) -> None:
-        values, sample_weight = reduce_to_samplewise_values(values, sample_weight, reduce_fn=ops.mean, dtype=self.dtype)
+        values, sample_weight = reduce_to_samplewise_values(
+            values, sample_weight, reduce_fn=ops.mean, dtype=self.dtype
+        )
         self.total.assign_add(ops.sum(values))
         if sample_weight is not None:
             num_samples = ops.sum(sample_weight)
+        elif ndim(values) >= 1:
+            num_samples = count_rows(values, self.dtype)
         else:
-            shape = ops.shape(values)
-            num_samples = ops.convert_to_tensor(shape[0] if shape else 1, dtype=self.dtype)
+            num_samples = ops.ones((), dtype=self.dtype)
         self.count.assign_add(ops.cast(num_samples, self.dtype))
 
     def reset_state(self) -> None:
@@ -109,7 +129,9 @@ class MeanMetricWrapper(Mean):
         **kwargs: keyword arguments passed to ``fn``.
     """
 
-    def __init__(self, fn: Callable[..., Any], name: str | None = None, dtype: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, fn: Callable[..., Any], name: str | None = None, dtype: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(name=name, dtype=dtype)
         self._fn = fn
         self._fn_kwargs = kwargs
@@ -131,7 +153,9 @@ class MeanMetricWrapper(Mean):
     def from_config(cls, config: dict[str, Any]) -> MeanMetricWrapper:
         config = dict(config)
         if "fn" in config:
-            config["fn"] = serialization.deserialize_keras_object(config["fn"], printable_module_name="metric function")
+            config["fn"] = serialization.deserialize_keras_object(
+                config["fn"], printable_module_name="metric function"
+            )
         return cls(**config)
 
 
@@ -144,4 +168,3 @@ def _is_loss(fn: Any) -> bool:
         return True
     path = builtin_path(fn) or builtin_path(type(fn))
     return bool(path and path[0] == "keras.losses")
-

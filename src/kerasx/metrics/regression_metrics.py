@@ -6,7 +6,12 @@ from typing import Any
 
 from kerasx import ops
 from kerasx.metrics import error_functions as ef
-from kerasx.metrics._utils import ndim, squeeze_or_expand_to_same_rank
+from kerasx.metrics._utils import (
+    broadcast_like,
+    count_entries,
+    ndim,
+    squeeze_or_expand_to_same_rank,
+)
 from kerasx.metrics.base import Metric
 from kerasx.metrics.reduction_metrics import Mean, MeanMetricWrapper
 from kerasx.saving.registry import keras_export
@@ -104,14 +109,24 @@ class R2Score(Metric):
         num_regressors: number of independent variables; > 0 gives the adjusted R^2.
     """
 
-    def __init__(self, class_aggregation: str | None = "uniform_average", num_regressors: int = 0, name: str = "r2_score", dtype: Any = None) -> None:
+    def __init__(
+        self,
+        class_aggregation: str | None = "uniform_average",
+        num_regressors: int = 0,
+        name: str = "r2_score",
+        dtype: Any = None,
+    ) -> None:
         super().__init__(name=name, dtype=dtype)
         self._direction = "up"
         valid = (None, "uniform_average", "variance_weighted_average")
         if class_aggregation not in valid:
-            raise ValueError(f"Invalid value for argument `class_aggregation`. Expected one of {valid}. Received: class_aggregation={class_aggregation}")
+            raise ValueError(
+                f"Invalid value for argument `class_aggregation`. Expected one of {valid}. Received: class_aggregation={class_aggregation}"
+            )
         if num_regressors < 0:
-            raise ValueError(f"Invalid value for argument `num_regressors`. Expected a value >= 0. Received: num_regressors={num_regressors}")
+            raise ValueError(
+                f"Invalid value for argument `num_regressors`. Expected a value >= 0. Received: num_regressors={num_regressors}"
+            )
         self.class_aggregation = class_aggregation
         self.num_regressors = num_regressors
         self.num_samples = self.add_variable(shape=(), initializer="zeros", name="num_samples")
@@ -147,17 +162,19 @@ class R2Score(Metric):
         sample_weight = ops.cast(ops.convert_to_tensor(sample_weight), self.dtype)
         if ndim(sample_weight) == 1:
             sample_weight = ops.expand_dims(sample_weight, axis=1)
-        sample_weight = ops.broadcast_to(sample_weight, ops.shape(y_true))
+        sample_weight = broadcast_like(sample_weight, y_true)
         weighted = ops.multiply(y_true, sample_weight)
         self.sum.assign(ops.add(self.sum, ops.sum(weighted, axis=0)))
-        self.squared_sum.assign(ops.add(self.squared_sum, ops.sum(ops.multiply(y_true, weighted), axis=0)))
+        self.squared_sum.assign(
+            ops.add(self.squared_sum, ops.sum(ops.multiply(y_true, weighted), axis=0))
+        )
         residual = ops.multiply(ops.square(ops.subtract(y_true, y_pred)), sample_weight)
         self.total_mse.assign(ops.add(self.total_mse, ops.sum(residual, axis=0)))
         self.count.assign(ops.add(self.count, ops.sum(sample_weight, axis=0)))
-        size = 1
-        for d in ops.shape(y_true):
-            size *= int(d)
-        self.num_samples.assign(ops.add(self.num_samples, float(size)))
+        # Keras counts every entry of y_true here (samples x outputs).
+        self.num_samples.assign(
+            ops.add(self.num_samples, count_entries(y_true, self.num_samples.dtype))
+        )
 
     def result(self) -> Any:
         total_sum = self.sum.value
@@ -177,7 +194,10 @@ class R2Score(Metric):
             p = float(self.num_regressors)
             den = ops.subtract(ops.subtract(n, p), 1.0)
             safe_den = ops.where(ops.greater(den, 0.0), den, ops.ones_like(den))
-            adjusted = ops.subtract(1.0, ops.divide(ops.multiply(ops.subtract(1.0, score), ops.subtract(n, 1.0)), safe_den))
+            adjusted = ops.subtract(
+                1.0,
+                ops.divide(ops.multiply(ops.subtract(1.0, score), ops.subtract(n, 1.0)), safe_den),
+            )
             score = ops.where(ops.greater(den, 0.0), adjusted, score)
         return score
 
@@ -186,5 +206,10 @@ class R2Score(Metric):
             v.assign(ops.zeros(v.shape, dtype=v.dtype))
 
     def get_config(self) -> dict[str, Any]:
-        config = {"name": self.name, "dtype": self.dtype, "class_aggregation": self.class_aggregation, "num_regressors": self.num_regressors}
+        config = {
+            "name": self.name,
+            "dtype": self.dtype,
+            "class_aggregation": self.class_aggregation,
+            "num_regressors": self.num_regressors,
+        }
         return {**super().get_config(), **config}
