@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from kerasx import ops
-from kerasx.engine.state import name_scope
 from kerasx.engine.variable import Variable
 from kerasx.optimizers.optimizer import Optimizer
 from kerasx.saving.registry import keras_export
@@ -75,7 +74,7 @@ class Adafactor(Optimizer):
             if len(shape) < 2:
                 # Unfactored: scalar placeholders keep the variable layout Keras saves.
                 for store in (self._r, self._c):
-                    with name_scope(self.name):
+                    with self._own_scope():
                         placeholder = Variable(0, name=var.name, trainable=False)
                     self._track_variable(placeholder)
                     store.append(placeholder)

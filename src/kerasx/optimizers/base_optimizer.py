@@ -12,6 +12,7 @@ inside compiled train steps on every backend.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import warnings
 from collections.abc import Iterable, Sequence
@@ -20,7 +21,7 @@ from typing import Any
 from kerasx import ops
 from kerasx.backends.common.dtypes import standardize_dtype
 from kerasx.backends.common.settings import floatx
-from kerasx.engine.state import StatelessScope, name_scope
+from kerasx.engine.state import StatelessScope, current_path, name_scope
 from kerasx.engine.variable import Variable
 from kerasx.optimizers._utils import (  # noqa: F401  (re-exported: Keras keeps them here)
     Constant,
@@ -110,7 +111,7 @@ class BaseOptimizer:
         self._exclude_ids: set[int] = set()
         self._exclude_pattern: re.Pattern[str] | None = None
         self._decay_cache: dict[int, bool] = {}
-        with name_scope(self.name):
+        with self._own_scope():
             self._iterations = Variable(
                 0,
                 name="iteration",
@@ -135,6 +136,12 @@ class BaseOptimizer:
                 f"In optimizer '{type(self).__name__}', you forgot to call `super().__init__()` "
                 "as the first statement in the `__init__()` method. Go add it!"
             )
+
+    def _own_scope(self) -> contextlib.AbstractContextManager[Any]:
+        """``name_scope(self.name)`` unless already inside it (variables get ``opt/x``)."""
+        if current_path().rsplit("/", 1)[-1] == self.name:
+            return contextlib.nullcontext()
+        return name_scope(self.name)
 
     def _track_variable(self, variable: Variable) -> None:
         if id(variable) not in self._tracked_ids:
@@ -174,7 +181,7 @@ class BaseOptimizer:
                 "or a callable (that takes in the current iteration value and returns the "
                 f"corresponding learning rate value). Received instead: learning_rate={learning_rate}"
             ) from None
-        with name_scope(self.name):
+        with self._own_scope():
             variable = Variable(
                 value,
                 name="learning_rate",
@@ -258,7 +265,7 @@ class BaseOptimizer:
         """Create and track a non-trainable optimizer variable named ``<opt>/<name>``."""
         self._check_super_called()
         init = resolve_initializer(initializer)
-        with name_scope(self.name):
+        with self._own_scope():
             variable = Variable(
                 init,
                 shape=tuple(shape),
@@ -375,7 +382,8 @@ class BaseOptimizer:
         else:
             tvars = list(trainable_variables)
             if not self.built:
-                self.build(tvars)
+                with self._own_scope():
+                    self.build(tvars)
                 self.built = True
             self._check_variables_are_known(tvars)
         grads, tvars = self._filter_empty_gradients(grads, tvars)

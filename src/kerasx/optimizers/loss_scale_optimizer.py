@@ -88,7 +88,8 @@ class LossScaleOptimizer(Optimizer):
 
     def apply(self, grads: Any, trainable_variables: Any = None) -> None:
         if not self.built:
-            self.build(trainable_variables)
+            with self._own_scope():
+                self.build(trainable_variables)
             self.built = True
         grads = list(grads)
         tvars = None if trainable_variables is None else list(trainable_variables)

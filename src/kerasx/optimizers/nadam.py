@@ -6,7 +6,6 @@ from typing import Any
 
 from kerasx import ops
 from kerasx.backends.common.settings import floatx
-from kerasx.engine.state import name_scope
 from kerasx.engine.variable import Variable
 from kerasx.optimizers.optimizer import Optimizer
 from kerasx.saving.registry import keras_export
@@ -62,7 +61,7 @@ class Nadam(Optimizer):
         self._momentums, self._velocities = self.add_optimizer_variables(
             var_list, ["momentum", "velocity"]
         )
-        with name_scope(self.name):
+        with self._own_scope():
             self._u_product = Variable(1.0, dtype=dtype, trainable=False)
 
     def _backend_update_step(
