@@ -112,15 +112,23 @@ class Operation:
 
 
 class FunctionOperation(Operation):
-    """A ``kerasx.ops`` function applied to symbolic tensors inside a Functional graph."""
+    """A ``kerasx.ops`` function applied to symbolic tensors inside a Functional graph.
 
-    def __init__(self, fn: Callable[..., Any], name: str) -> None:
-        super().__init__(name=auto_name(name))
+    ``static_kwargs`` are arguments fixed when the node was made (Keras 3 stores them in
+    the op's config when it serializes op nodes such as ``NotEqual``).
+    """
+
+    def __init__(self, fn: Callable[..., Any], name: str, static_kwargs: dict[str, Any] | None = None, node_name: str | None = None) -> None:
+        super().__init__(name=node_name or auto_name(name))
         self.fn = fn
         self.op_name = name
+        self.static_kwargs = dict(static_kwargs or {})
 
     def call(self, *args: Any, **kwargs: Any) -> Any:
-        return self.fn(*args, **kwargs)
+        return self.fn(*args, **self.static_kwargs, **kwargs)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"name": self.name, **self.static_kwargs}
 
 
 def symbolic_op_call(

@@ -44,11 +44,16 @@ def functional_get_config(model: Any) -> dict[str, Any]:
     layers = []
     for op in model._operations:
         if isinstance(op, FunctionOperation):
-            raise NotImplementedError(
-                f"Model '{model.name}' applies `kerasx.ops.{op.op_name}` directly to symbolic tensors; "
-                "such graphs cannot be serialized. Wrap the op in a Layer (or a Lambda layer) to save the model."
-            )
-        entry = serialize_keras_object(op)
+            # Keras 3's layout for an op node: a class of keras.src.ops.<family>.
+            family = getattr(op.fn, "__module__", "kerasx.ops.numpy").rsplit(".", 1)[-1]
+            class_name = "".join(part.capitalize() for part in op.op_name.split("_"))
+            static = {}
+            for node in op._inbound_nodes:
+                static.update({k: v for k, v in node.kwargs.items() if not isinstance(v, KerasTensor)})
+            config = {**op.get_config(), **{k: serialize_keras_object(v) for k, v in static.items()}}
+            entry = {"module": f"keras.src.ops.{family}", "class_name": class_name, "config": config, "registered_name": class_name}
+        else:
+            entry = serialize_keras_object(op)
         entry["name"] = op.name
         nodes = []
         for node in op._inbound_nodes:
@@ -67,7 +72,10 @@ def functional_get_config(model: Any) -> dict[str, Any]:
                     }
                 return serialize_keras_object(x)
 
-            flat, tdef = tree_flatten((node.args, node.kwargs))
+            node_kwargs = node.kwargs
+            if isinstance(op, FunctionOperation):  # static arguments live in the op config
+                node_kwargs = {k: v for k, v in node.kwargs.items() if isinstance(v, KerasTensor)}
+            flat, tdef = tree_flatten((node.args, node_kwargs))
             args, kwargs = tree_unflatten(tdef, [ser(x) for x in flat])
             nodes.append({"args": list(args), "kwargs": kwargs})
         entry["inbound_nodes"] = nodes

@@ -151,6 +151,28 @@ def _ensure_builtins_registered() -> None:
     _imported.append(True)
 
 
+def _op_node_class(class_name: str) -> Any:
+    """Keras 3 serializes ops applied to symbolic tensors as classes of
+    ``keras.src.ops.*`` (``NotEqual``); rebuild them from kerasx's own ops only."""
+    import kerasx.ops as kops
+    from kerasx.engine.operation import FunctionOperation
+    from kerasx.utils.naming import to_snake_case
+
+    op_name = to_snake_case(class_name)
+    if op_name not in kops.op_names():
+        return None
+    fn = getattr(kops, op_name)
+
+    class _OpNode:
+        @staticmethod
+        def from_config(config: dict[str, Any]) -> Any:
+            config = dict(config)
+            name = config.pop("name", None)
+            return FunctionOperation(fn, op_name, config, node_name=name)
+
+    return _OpNode
+
+
 def _lookup(
     class_name: str,
     module: str | None,
@@ -159,6 +181,10 @@ def _lookup(
     module_objects: dict[str, Any] | None,
 ) -> Any:
     _ensure_builtins_registered()
+    if module and module.startswith("keras.src.ops"):
+        found = _op_node_class(class_name)
+        if found is not None:
+            return found
     for name in (registered_name, class_name):
         if name:
             found = registry.get_registered_object(name, custom_objects, module_objects)

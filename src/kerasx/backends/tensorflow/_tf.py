@@ -19,18 +19,29 @@ from kerasx.backends.common import settings as _settings
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
-class _NoJax:
-    """Import hook that makes ``import jax`` fail while TensorFlow itself is imported.
+class _DeclineOptionalJax:
+    """Import hook, installed only while ``import tensorflow`` runs, that declines two
+    optional probes for JAX made on the way.
 
-    ``tensorflow.lite`` probes for JAX with ``try: from jax import jit`` at import time,
-    which would load a second framework (seconds of start-up, and backends must be
-    leaves).  Only that optional TFLite-from-JAX path sees JAX as missing; a JAX the
-    user imported before or after is untouched.
+    ``tf.lite`` tries ``from jax import jit`` and TF eagerly loads Keras, whose Orbax
+    checkpoint callback tries ``import jax``; both are ``try/except ImportError``
+    feature probes.  Serving them would load a second framework (seconds of start-up)
+    although a backend must import only its own.  Only those two importers are
+    declined: Keras running on JAX, or user code, import JAX normally.
     """
 
+    _IMPORTERS = ("tensorflow.lite.python.util", "keras.src.callbacks.orbax_checkpoint")
+
     def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
-        if name == "jax" or name.startswith("jax."):
-            raise ImportError("jax is not imported by the kerasx TensorFlow backend")
+        if name != "jax":
+            return None
+        frame = sys._getframe(1)
+        while frame is not None and frame.f_globals.get("__name__", "").startswith(
+            ("importlib", __name__)
+        ):
+            frame = frame.f_back
+        if frame is not None and frame.f_globals.get("__name__") in self._IMPORTERS:
+            raise ImportError("JAX is not loaded by kerasx's TensorFlow backend")
         return None
 
 
@@ -45,14 +56,12 @@ def _import_tensorflow() -> Any:
         import tensorflow
 
         return tensorflow
-    blocker = None if "jax" in sys.modules else _NoJax()
-    if blocker is not None:
-        sys.meta_path.insert(0, blocker)
+    blocker = _DeclineOptionalJax()
+    sys.meta_path.insert(0, blocker)
     try:
         return _import_quietly()
     finally:
-        if blocker is not None:
-            sys.meta_path.remove(blocker)
+        sys.meta_path.remove(blocker)
 
 
 def _import_quietly() -> Any:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from kerasx.backends.common import dtypes as _dt
 from kerasx.backends.tensorflow._tf import (
     SCALAR_TYPES,
@@ -100,7 +102,9 @@ class NumpyMixin:
 
     @staticmethod
     def _shape_arg(shape):
-        if isinstance(shape, (int,)) or (isinstance(shape, Tensor) and shape.shape.rank == 0):
+        if isinstance(shape, (int, np.integer)) or (
+            isinstance(shape, Tensor) and shape.shape.rank == 0
+        ):
             return [shape]
         if isinstance(shape, Tensor):
             return shape
