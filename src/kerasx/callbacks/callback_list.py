@@ -73,6 +73,7 @@ class CallbackList(Callback):
         return bool(self._batch_users.get(hook))
 
     def _batch(self, hook: str, batch: int, logs: dict[str, Any] | None) -> None:
+        logs = {} if logs is None else logs  # Keras hands callbacks a dict, never None
         for c in self._batch_users[hook]:
             getattr(c, hook)(batch, logs)
 
@@ -95,38 +96,48 @@ class CallbackList(Callback):
         self._batch("on_predict_batch_end", batch, logs)
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        logs = {} if logs is None else logs
         for c in self.callbacks:
             c.on_epoch_begin(epoch, logs)
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        logs = {} if logs is None else logs
         for c in self.callbacks:
             c.on_epoch_end(epoch, logs)
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        logs = {} if logs is None else logs
         for c in self.callbacks:
             c.on_train_begin(logs)
 
     def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
+        logs = {} if logs is None else logs
         for c in self.callbacks:
             c.on_train_end(logs)
 
     def on_test_begin(self, logs: dict[str, Any] | None = None) -> None:
+        logs = {} if logs is None else logs
         for c in self.callbacks:
             c.on_test_begin(logs)
 
     def on_test_end(self, logs: dict[str, Any] | None = None) -> None:
+        logs = {} if logs is None else logs
         for c in self.callbacks:
             c.on_test_end(logs)
 
     def on_predict_begin(self, logs: dict[str, Any] | None = None) -> None:
+        logs = {} if logs is None else logs
         for c in self.callbacks:
             c.on_predict_begin(logs)
 
     def on_predict_end(self, logs: dict[str, Any] | None = None) -> None:
+        logs = {} if logs is None else logs
         for c in self.callbacks:
             c.on_predict_end(logs)
 
 
 def _overrides(cb: Callback, hook: str) -> bool:
+    if hook in getattr(cb, "__dict__", {}):  # set on the instance, e.g. by LambdaCallback
+        return True
     method = getattr(type(cb), hook, None)
     return method is not None and method is not getattr(Callback, hook, None)

@@ -52,7 +52,8 @@ class StepRunner:
         if self._mode is not None and self._mode != mode:
             self.sync()
         if self._mode == mode and (self._values is not None or not self.stateless):
-            return
+            if not (self.stateless and mode == "predict") or self._predict_values_current():
+                return
         self._mode = mode
         if self.stateless:
             vs = self._variables(mode)
@@ -65,9 +66,16 @@ class StepRunner:
                 self._fns.pop(mode, None)
             self._values = [v._raw_value() for v in vs]
 
+    def _predict_values_current(self) -> bool:
+        """Cached predict values are reusable only while no variable was assigned since."""
+        return all(v._raw_value() is val for v, val in zip(self._vars["predict"], self._values))
+
     def sync(self) -> None:
-        """Write threaded values back into the variables (stateless mode)."""
-        if self.stateless and self._values is not None and self._mode is not None:
+        """Write threaded values back into the variables (stateless mode).
+
+        Predict never changes state, so its cached values are dropped, not written back
+        (writing them would undo assignments made since, e.g. ``set_weights``)."""
+        if self.stateless and self._values is not None and self._mode not in (None, "predict"):
             for var, value in zip(self._vars[self._mode], self._values):
                 var.assign(value)
         self._values = None

@@ -31,15 +31,13 @@ def analyze_equation(
     """Shapes implied by an equation: ``(kernel, bias, full output, kernel input axes,
     kernel output axes)``.  ``output_shape`` omits the batch axis and elided axes."""
     text = equation.replace("...", "0")
-    for pattern, left_elided in _FORMS:
-        match = pattern.match(text)
-        if match:
-            break
-    else:
+    found = next(((p.match(text), left) for p, left in _FORMS if p.match(text)), None)
+    if found is None:
         raise ValueError(
             f"Invalid einsum equation '{equation}'. Equations must be in the form "
             "[X],[Y]->[Z], ...[X],[Y]->...[Z], or [X]...,[Y]->[Z]...."
         )
+    match, left_elided = found
     in_spec, w_spec, out_spec = match.group(1), match.group(2), match.group(3)
     rank = len(input_shape)
     elided = rank - len(in_spec)
@@ -128,7 +126,9 @@ class EinsumDense(Layer):
         **kwargs: Any,
     ) -> None:
         if lora_rank:
-            raise NotImplementedError("kerasx's EinsumDense does not implement LoRA (`lora_rank`) yet.")
+            raise NotImplementedError(
+                "kerasx's EinsumDense does not implement LoRA (`lora_rank`) yet."
+            )
         if quantization_config is not None or gptq_unpacked_column_size:
             raise NotImplementedError("kerasx's EinsumDense does not implement quantization yet.")
         super().__init__(**kwargs)
@@ -155,7 +155,9 @@ class EinsumDense(Layer):
         )
         self.input_spec = InputSpec(ndim=len(input_shape))
         init = self.kernel_initializer
-        if isinstance(init, VarianceScaling) and (init.input_axes is None or init.output_axes is None):
+        if isinstance(init, VarianceScaling) and (
+            init.input_axes is None or init.output_axes is None
+        ):
             # Fans come from the contracted / produced kernel axes, not from the
             # first/last dims a generic kernel would use (same seed, new axes).
             init = copy.copy(init)

@@ -27,5 +27,7 @@ class Identity(Layer):
 
     def compute_output_spec(self, inputs: Any) -> Any:
         leaves, treedef = tree_flatten(inputs)
-        specs = [KerasTensor(x.shape, dtype=x.dtype, sparse=getattr(x, "sparse", False)) for x in leaves]
+        specs = [
+            KerasTensor(x.shape, dtype=x.dtype, sparse=getattr(x, "sparse", False)) for x in leaves
+        ]
         return tree_unflatten(treedef, specs)

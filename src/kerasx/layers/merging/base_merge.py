@@ -60,9 +60,11 @@ class Merge(Layer):
         raise NotImplementedError
 
     def build(self, input_shape: Any) -> None:
-        if not isinstance(input_shape, (list, tuple)) or not all(
-            s is None or isinstance(s, (list, tuple)) for s in input_shape
-        ) or (input_shape and not isinstance(input_shape[0], (list, tuple))):
+        if (
+            not isinstance(input_shape, (list, tuple))
+            or not all(s is None or isinstance(s, (list, tuple)) for s in input_shape)
+            or (input_shape and not isinstance(input_shape[0], (list, tuple)))
+        ):
             raise ValueError(
                 "A merge layer should be called on a list of inputs. "
                 f"Received: input_shape={input_shape} (not a list of shapes)"

@@ -92,9 +92,7 @@ class Concatenate(Merge):
             if m is None:
                 full.append(ops.ones_like(x, dtype="bool"))
             elif len(m.shape) < len(x.shape):
-                full.append(
-                    ops.logical_or(ops.expand_dims(m, -1), ops.zeros_like(x, dtype="bool"))
-                )
+                full.append(ops.logical_or(ops.expand_dims(m, -1), ops.zeros_like(x, dtype="bool")))
             else:
                 full.append(ops.cast(m, "bool"))
         return ops.any(ops.concatenate(full, axis=self.axis), axis=-1, keepdims=False)
@@ -109,4 +107,3 @@ class Concatenate(Merge):
 def concatenate(inputs: list[Any], axis: int = -1, **kwargs: Any) -> Any:
     """Functional form of :class:`Concatenate`."""
     return Concatenate(axis=axis, **kwargs)(inputs)
-

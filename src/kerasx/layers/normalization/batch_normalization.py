@@ -282,9 +282,7 @@ class BatchNormalization(Layer):
         self._update_moving(self.moving_mean, mean, self.momentum)
         new_stddev = self._update_moving(self.moving_stddev, stddev, self.momentum)
         # relu guards against a slightly negative value from rounding.
-        self.moving_variance.assign(
-            ops.relu(ops.subtract(ops.square(new_stddev), self.epsilon))
-        )
+        self.moving_variance.assign(ops.relu(ops.subtract(ops.square(new_stddev), self.epsilon)))
 
     def get_config(self) -> dict[str, Any]:
         config = super().get_config()

@@ -34,7 +34,11 @@ class GroupNormalization(Layer):
         gamma_constraint: Any = None,
         **kwargs: Any,
     ) -> None:
-        if not isinstance(groups, int) or isinstance(groups, bool) or (groups <= 0 and groups != -1):
+        if (
+            not isinstance(groups, int)
+            or isinstance(groups, bool)
+            or (groups <= 0 and groups != -1)
+        ):
             raise ValueError(
                 "Received an invalid value for argument `groups`, expected a positive integer "
                 f"(or `-1` for instance normalization). Received: groups={groups}"

@@ -112,7 +112,9 @@ class LayerNormalization(Layer):
 
         gamma, beta = param(self.gamma), param(self.beta)
         if self.rms_scaling:
-            out = ops.multiply(x, ops.rsqrt(ops.add(ops.var(x, axis=axes, keepdims=True), self.epsilon)))
+            out = ops.multiply(
+                x, ops.rsqrt(ops.add(ops.var(x, axis=axes, keepdims=True), self.epsilon))
+            )
             if gamma is not None:
                 out = ops.multiply(out, gamma)
         else:

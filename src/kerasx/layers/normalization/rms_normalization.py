@@ -21,7 +21,9 @@ class RMSNormalization(Layer):
     """``x * rsqrt(mean(x**2) + epsilon) * scale`` with a trainable ``scale``
     of the ``axis`` dims (no centering, no offset)."""
 
-    def __init__(self, axis: int | Sequence[int] = -1, epsilon: float = 1e-6, **kwargs: Any) -> None:
+    def __init__(
+        self, axis: int | Sequence[int] = -1, epsilon: float = 1e-6, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.axis = axis
         self.epsilon = epsilon
