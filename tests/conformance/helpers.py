@@ -102,7 +102,9 @@ def params(cases: Iterable[Case]) -> Any:
 _RNG = np.random.default_rng(1234)
 
 
-def rnd(*shape: int, lo: float = -2.0, hi: float = 2.0, dtype: str = "float32", seed: int | None = None) -> np.ndarray:
+def rnd(
+    *shape: int, lo: float = -2.0, hi: float = 2.0, dtype: str = "float32", seed: int | None = None
+) -> np.ndarray:
     """Uniform random array (ints are drawn in ``[lo, hi)``)."""
     rng = _RNG if seed is None else np.random.default_rng(seed)
     if np.dtype(dtype).kind in "iu":
@@ -183,14 +185,23 @@ def assert_close(got: Any, expected: Any, tol: tuple[float, float], what: str = 
         return
     rtol, atol = tol
     np.testing.assert_allclose(
-        got.astype(np.float64), exp.astype(np.float64), rtol=rtol, atol=atol, equal_nan=True, err_msg=what
+        got.astype(np.float64),
+        exp.astype(np.float64),
+        rtol=rtol,
+        atol=atol,
+        equal_nan=True,
+        err_msg=what,
     )
 
 
-def check_output(out: Any, expected: Any, dtype: Any, tol: tuple[float, float], what: str = "") -> None:
+def check_output(
+    out: Any, expected: Any, dtype: Any, tol: tuple[float, float], what: str = ""
+) -> None:
     """Recursively check an op's output (tensor, or tuple/list of tensors)."""
     if isinstance(expected, (tuple, list)):
-        assert isinstance(out, (tuple, list)), f"{what}expected a sequence of {len(expected)} outputs, got {type(out)}"
+        assert isinstance(out, (tuple, list)), (
+            f"{what}expected a sequence of {len(expected)} outputs, got {type(out)}"
+        )
         assert len(out) == len(expected), f"{what}expected {len(expected)} outputs, got {len(out)}"
         dtypes = dtype if isinstance(dtype, (tuple, list)) else [dtype] * len(expected)
         for i, (o, e, dt) in enumerate(zip(out, expected, dtypes)):
@@ -224,15 +235,24 @@ def run_case(case: Case) -> Any:
         return out
     expected = case.ref(*case.args) if callable(case.ref) else case.ref
     dtype = resolve_dtype(case.dtype, case.args)
-    if isinstance(expected, (tuple, list)) and dtype is not None and not isinstance(dtype, (tuple, list)):
+    if (
+        isinstance(expected, (tuple, list))
+        and dtype is not None
+        and not isinstance(dtype, (tuple, list))
+    ):
         dtype = [dtype] * len(expected)
     check_output(out, expected, dtype, case.tol)
     return out
 
 
-def numeric_grad(f: Callable[..., float], args: list[np.ndarray], argnum: int, eps: float = 1e-6) -> np.ndarray:
+def numeric_grad(
+    f: Callable[..., float], args: list[np.ndarray], argnum: int, eps: float = 1e-6
+) -> np.ndarray:
     """Central finite differences of a float64 scalar function."""
-    args = [np.array(a, dtype=np.float64) if isinstance(a, np.ndarray) and a.dtype.kind == "f" else a for a in args]
+    args = [
+        np.array(a, dtype=np.float64) if isinstance(a, np.ndarray) and a.dtype.kind == "f" else a
+        for a in args
+    ]
     x = args[argnum]
     g = np.zeros_like(x)
     flat = x.reshape(-1)

@@ -93,7 +93,9 @@ def binary_crossentropy(t: Any, o: Any, from_logits: bool = False, eps: float = 
     return -(t * np.log(o) + (1 - t) * np.log(1 - o))
 
 
-def categorical_crossentropy(t: Any, o: Any, from_logits: bool = False, axis: int = -1, eps: float = 1e-7) -> np.ndarray:
+def categorical_crossentropy(
+    t: Any, o: Any, from_logits: bool = False, axis: int = -1, eps: float = 1e-7
+) -> np.ndarray:
     t, o = np.asarray(t, np.float64), np.asarray(o, np.float64)
     if from_logits:
         logp = log_softmax(o, axis)
@@ -102,14 +104,24 @@ def categorical_crossentropy(t: Any, o: Any, from_logits: bool = False, axis: in
     return -np.sum(t * logp, axis=axis)
 
 
-def sparse_categorical_crossentropy(t: Any, o: Any, from_logits: bool = False, axis: int = -1) -> np.ndarray:
+def sparse_categorical_crossentropy(
+    t: Any, o: Any, from_logits: bool = False, axis: int = -1
+) -> np.ndarray:
     t = np.asarray(t).astype(np.int64)
     o = np.asarray(o, np.float64)
     onehot = np.moveaxis(np.eye(o.shape[axis])[t], -1, axis)
     return categorical_crossentropy(onehot, o, from_logits, axis)
 
 
-def attention(q: Any, k: Any, v: Any, bias: Any = None, mask: Any = None, scale: float | None = None, is_causal: bool = False) -> np.ndarray:
+def attention(
+    q: Any,
+    k: Any,
+    v: Any,
+    bias: Any = None,
+    mask: Any = None,
+    scale: float | None = None,
+    is_causal: bool = False,
+) -> np.ndarray:
     """(B, T, N, H) scaled dot-product attention."""
     q, k, v = (np.asarray(t, np.float64) for t in (q, k, v))
     scale = 1 / math.sqrt(q.shape[-1]) if scale is None else scale
@@ -154,7 +166,13 @@ def _from_last(x: np.ndarray, data_format: str | None) -> np.ndarray:
     return np.moveaxis(x, -1, 1) if data_format == "channels_first" else x
 
 
-def _windows(xp: np.ndarray, offset: tuple[int, ...], dil: tuple[int, ...], strides: tuple[int, ...], out: tuple[int, ...]) -> np.ndarray:
+def _windows(
+    xp: np.ndarray,
+    offset: tuple[int, ...],
+    dil: tuple[int, ...],
+    strides: tuple[int, ...],
+    out: tuple[int, ...],
+) -> np.ndarray:
     """xp[:, o*s + j*dil, ..., :] for all output positions o, at kernel offset j."""
     sl = [slice(None)]
     for j, r, s, o in zip(offset, dil, strides, out):
@@ -164,7 +182,15 @@ def _windows(xp: np.ndarray, offset: tuple[int, ...], dil: tuple[int, ...], stri
     return xp[tuple(sl)]
 
 
-def _prepare(x: Any, ks: tuple[int, ...], strides: Any, padding: str, data_format: str | None, dil: Any, pad_value: float = 0.0):
+def _prepare(
+    x: Any,
+    ks: tuple[int, ...],
+    strides: Any,
+    padding: str,
+    data_format: str | None,
+    dil: Any,
+    pad_value: float = 0.0,
+):
     x = _to_last(np.asarray(x, np.float64), data_format)
     nd = x.ndim - 2
     strides, dil = _tuple(strides, nd), _tuple(dil, nd)
@@ -174,7 +200,14 @@ def _prepare(x: Any, ks: tuple[int, ...], strides: Any, padding: str, data_forma
     return x, xp, strides, dil, pads, out
 
 
-def conv(x: Any, kernel: Any, strides: Any = 1, padding: str = "valid", data_format: str | None = None, dilation_rate: Any = 1) -> np.ndarray:
+def conv(
+    x: Any,
+    kernel: Any,
+    strides: Any = 1,
+    padding: str = "valid",
+    data_format: str | None = None,
+    dilation_rate: Any = 1,
+) -> np.ndarray:
     k = np.asarray(kernel, np.float64)
     nd = k.ndim - 2
     ks = k.shape[:nd]
@@ -186,11 +219,20 @@ def conv(x: Any, kernel: Any, strides: Any = 1, padding: str = "valid", data_for
     for off in itertools.product(*(range(n) for n in ks)):
         w = _windows(xp, off, dil, strides, out)
         for g in range(groups):
-            res[..., g * og : (g + 1) * og] += w[..., g * cg : (g + 1) * cg] @ k[off][:, g * og : (g + 1) * og]
+            res[..., g * og : (g + 1) * og] += (
+                w[..., g * cg : (g + 1) * cg] @ k[off][:, g * og : (g + 1) * og]
+            )
     return _from_last(res, data_format)
 
 
-def depthwise_conv(x: Any, kernel: Any, strides: Any = 1, padding: str = "valid", data_format: str | None = None, dilation_rate: Any = 1) -> np.ndarray:
+def depthwise_conv(
+    x: Any,
+    kernel: Any,
+    strides: Any = 1,
+    padding: str = "valid",
+    data_format: str | None = None,
+    dilation_rate: Any = 1,
+) -> np.ndarray:
     k = np.asarray(kernel, np.float64)
     nd = k.ndim - 2
     ks = k.shape[:nd]
@@ -203,12 +245,22 @@ def depthwise_conv(x: Any, kernel: Any, strides: Any = 1, padding: str = "valid"
     return _from_last(res.reshape(*res.shape[:-2], c * m), data_format)
 
 
-def separable_conv(x: Any, dk: Any, pk: Any, strides: Any = 1, padding: str = "valid", data_format: str | None = None, dilation_rate: Any = 1) -> np.ndarray:
+def separable_conv(
+    x: Any,
+    dk: Any,
+    pk: Any,
+    strides: Any = 1,
+    padding: str = "valid",
+    data_format: str | None = None,
+    dilation_rate: Any = 1,
+) -> np.ndarray:
     y = depthwise_conv(x, dk, strides, padding, data_format, dilation_rate)
     return conv(y, pk, 1, "valid", data_format)
 
 
-def conv_transpose_length(n: int, k: int, padding: str, output_padding: int | None, s: int, dil: int) -> int:
+def conv_transpose_length(
+    n: int, k: int, padding: str, output_padding: int | None, s: int, dil: int
+) -> int:
     dk = (k - 1) * dil + 1
     if output_padding is None:
         return n * s + max(dk - s, 0) if padding == "valid" else n * s
@@ -216,7 +268,15 @@ def conv_transpose_length(n: int, k: int, padding: str, output_padding: int | No
     return (n - 1) * s + dk - 2 * pad + output_padding
 
 
-def conv_transpose(x: Any, kernel: Any, strides: Any = 1, padding: str = "valid", output_padding: Any = None, data_format: str | None = None, dilation_rate: Any = 1) -> np.ndarray:
+def conv_transpose(
+    x: Any,
+    kernel: Any,
+    strides: Any = 1,
+    padding: str = "valid",
+    output_padding: Any = None,
+    data_format: str | None = None,
+    dilation_rate: Any = 1,
+) -> np.ndarray:
     """Scatter every input element times the kernel, then crop to Keras' length."""
     k = np.asarray(kernel, np.float64)  # (*ks, out, in)
     nd = k.ndim - 2
@@ -252,7 +312,9 @@ def conv_transpose(x: Any, kernel: Any, strides: Any = 1, padding: str = "valid"
     return _from_last(res, data_format)
 
 
-def _pool(x: Any, pool_size: Any, strides: Any, padding: str, data_format: str | None, kind: str) -> np.ndarray:
+def _pool(
+    x: Any, pool_size: Any, strides: Any, padding: str, data_format: str | None, kind: str
+) -> np.ndarray:
     x0 = np.asarray(x, np.float64)
     nd = x0.ndim - 2
     ps = _tuple(pool_size, nd)
@@ -269,11 +331,23 @@ def _pool(x: Any, pool_size: Any, strides: Any, padding: str, data_format: str |
     return _from_last(acc if kind == "max" else acc / cnt, data_format)
 
 
-def max_pool(x: Any, pool_size: Any, strides: Any = None, padding: str = "valid", data_format: str | None = None) -> np.ndarray:
+def max_pool(
+    x: Any,
+    pool_size: Any,
+    strides: Any = None,
+    padding: str = "valid",
+    data_format: str | None = None,
+) -> np.ndarray:
     return _pool(x, pool_size, strides, padding, data_format, "max")
 
 
-def average_pool(x: Any, pool_size: Any, strides: Any = None, padding: str = "valid", data_format: str | None = None) -> np.ndarray:
+def average_pool(
+    x: Any,
+    pool_size: Any,
+    strides: Any = None,
+    padding: str = "valid",
+    data_format: str | None = None,
+) -> np.ndarray:
     return _pool(x, pool_size, strides, padding, data_format, "avg")
 
 
@@ -297,7 +371,9 @@ def _resize_axis(x: np.ndarray, axis: int, new: int, method: str) -> np.ndarray:
     return np.take(x, lo, axis=axis) * (1 - frac) + np.take(x, hi, axis=axis) * frac
 
 
-def resize(images: Any, size: Any, interpolation: str = "bilinear", data_format: str | None = None) -> np.ndarray:
+def resize(
+    images: Any, size: Any, interpolation: str = "bilinear", data_format: str | None = None
+) -> np.ndarray:
     """Half-pixel-centre resize (tf.image.resize without antialiasing)."""
     x = np.asarray(images, np.float64)
     batched = x.ndim == 4

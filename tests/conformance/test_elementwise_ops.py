@@ -3,6 +3,7 @@ bitwise ops, and Keras 3 dtype promotion (Python scalars are weak)."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -65,6 +66,9 @@ FLOAT_UNARY = [
     un("sinc", np.sinc, f32([[-1.5, -0.5, 0.0, 0.25, 1.0, 2.5]])),
     un("fabs", np.fabs),
     un("fabs", np.fabs, I, dtype="float32", id="int"),
+    un("exp", np.exp, arr([-1.0, 0.5, 2.0], "float16"), tol=(2e-3, 2e-3), id="float16"),
+    un("sqrt", np.sqrt, arr([0.25, 2.0, 9.0], "float16"), tol=(2e-3, 2e-3), id="float16"),
+    un("tanh", np.tanh, arr([-1.0, 0.5, 2.0], "float16"), tol=(2e-3, 2e-3), id="float16"),
 ]
 
 KEEP_UNARY = [
@@ -84,9 +88,28 @@ KEEP_UNARY = [
     un("ceil", np.ceil, X * 3, tol=EXACT),
     un("trunc", np.trunc, X * 3, tol=EXACT),
     un("trunc", lambda a: a, I, tol=EXACT, id="int"),
-    un("round", np.round, f32([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 0.4, -3.7]), tol=EXACT, id="half-even"),
-    C("round", f32([0.25, 0.75, -1.25, 3.14159]), f32([0.2, 0.8, -1.2, 3.1]), kw={"decimals": 1}, id="decimals1"),
-    C("round", f32([0.125, 3.14159, -7.0625]), f32([0.12, 3.14, -7.06]), kw={"decimals": 2}, tol=(1e-6, 1e-6), id="decimals2"),
+    un(
+        "round",
+        np.round,
+        f32([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 0.4, -3.7]),
+        tol=EXACT,
+        id="half-even",
+    ),
+    C(
+        "round",
+        f32([0.25, 0.75, -1.25, 3.14159]),
+        f32([0.2, 0.8, -1.2, 3.1]),
+        kw={"decimals": 1},
+        id="decimals1",
+    ),
+    C(
+        "round",
+        f32([0.125, 3.14159, -7.0625]),
+        f32([0.12, 3.14, -7.06]),
+        kw={"decimals": 2},
+        tol=(1e-6, 1e-6),
+        id="decimals2",
+    ),
     un("conj", np.conj, tol=EXACT),
     un("conjugate", np.conj, tol=EXACT),
     un("real", np.real, tol=EXACT),
@@ -109,11 +132,29 @@ PREDICATES = [
     C("signbit", I, np.signbit, dtype="bool", id="int"),
     C("isreal", X, np.isreal, dtype="bool"),
     C("nan_to_num", SPECIAL, lambda a: np.nan_to_num(a), dtype="float32"),
-    C("nan_to_num", SPECIAL, lambda a: np.nan_to_num(a, nan=-1.0, posinf=9.0, neginf=-9.0), kw={"nan": -1.0, "posinf": 9.0, "neginf": -9.0}, id="values"),
+    C(
+        "nan_to_num",
+        SPECIAL,
+        lambda a: np.nan_to_num(a, nan=-1.0, posinf=9.0, neginf=-9.0),
+        kw={"nan": -1.0, "posinf": 9.0, "neginf": -9.0},
+        id="values",
+    ),
     C("logical_not", BOOL, np.logical_not, dtype="bool"),
     C("logical_not", f32([0.0, 1.5, -2.0]), np.logical_not, dtype="bool", id="float"),
-    C("isclose", (f32([1.0, 1.0, 1.0, np.nan]), f32([1.0 + 1e-6, 1.1, 1.0 + 1e-4, np.nan])), lambda a, b: np.isclose(a, b), dtype="bool"),
-    C("isclose", (f32([1.0, np.nan, 2.0]), f32([1.0, np.nan, 2.5])), lambda a, b: np.isclose(a, b, atol=0.6, equal_nan=True), kw={"atol": 0.6, "equal_nan": True}, dtype="bool", id="kw"),
+    C(
+        "isclose",
+        (f32([1.0, 1.0, 1.0, np.nan]), f32([1.0 + 1e-6, 1.1, 1.0 + 1e-4, np.nan])),
+        lambda a, b: np.isclose(a, b),
+        dtype="bool",
+    ),
+    C(
+        "isclose",
+        (f32([1.0, np.nan, 2.0]), f32([1.0, np.nan, 2.5])),
+        lambda a, b: np.isclose(a, b, atol=0.6, equal_nan=True),
+        kw={"atol": 0.6, "equal_nan": True},
+        dtype="bool",
+        id="kw",
+    ),
     C("allclose", (f32([1.0, 2.0]), f32([1.0, 2.0 + 1e-7])), np.True_, dtype="bool"),
     C("allclose", (f32([1.0, 2.0]), f32([1.0, 2.1])), np.False_, dtype="bool", id="false"),
 ]
@@ -123,7 +164,12 @@ def bi(op, fn, a, b, dtype=SAME, tol=T, id="", **kw):
     """Binary case with a float64 (or exact integer) reference ``fn``."""
 
     def ref(x, y):
-        if np.asarray(x).dtype.kind in "fc" or np.asarray(y).dtype.kind in "fc" or isinstance(x, float) or isinstance(y, float):
+        if (
+            np.asarray(x).dtype.kind in "fc"
+            or np.asarray(y).dtype.kind in "fc"
+            or isinstance(x, float)
+            or isinstance(y, float)
+        ):
             return fn(d(x), d(y))
         return fn(np.asarray(x, np.int64), np.asarray(y, np.int64))
 
@@ -167,7 +213,11 @@ ARITH = [
     bi("divide", np.divide, I32_4, 2, dtype="float32", id="int/pyint"),
     bi("true_divide", np.true_divide, A34, away(B31, 0.5)),
     bi("true_divide", np.true_divide, INZ, IDEN, dtype="float32", id="int"),
-    C("divide_no_nan", (f32([1.0, 2.0, -3.0, 0.0]), f32([2.0, 0.0, 4.0, 0.0])), f32([0.5, 0.0, -0.75, 0.0])),
+    C(
+        "divide_no_nan",
+        (f32([1.0, 2.0, -3.0, 0.0]), f32([2.0, 0.0, 4.0, 0.0])),
+        f32([0.5, 0.0, -0.75, 0.0]),
+    ),
     bi("floor_divide", np.floor_divide, INZ, IDEN, tol=EXACT, id="int"),
     bi("floor_divide", np.floor_divide, FNZ, FDEN, tol=EXACT, id="float"),
     bi("floor_divide", np.floor_divide, INZ, 3, tol=EXACT, id="int-pyint"),
@@ -187,16 +237,20 @@ ARITH = [
     bi("minimum", np.minimum, A34, B31, tol=EXACT),
     bi("minimum", np.minimum, I, IP[:1, :1], tol=EXACT, id="int"),
     bi("minimum", np.minimum, I8, U8, dtype="int16", tol=EXACT, id="int8-uint8"),
-    bi("fmax", np.fmax, f32([1.0, np.nan, 3.0, np.nan]), f32([2.0, 1.0, np.nan, np.nan]), tol=EXACT),
+    bi(
+        "fmax", np.fmax, f32([1.0, np.nan, 3.0, np.nan]), f32([2.0, 1.0, np.nan, np.nan]), tol=EXACT
+    ),
     bi("fmax", np.fmax, I, IP[:1, :1], tol=EXACT, id="int"),
-    bi("fmin", np.fmin, f32([1.0, np.nan, 3.0, np.nan]), f32([2.0, 1.0, np.nan, np.nan]), tol=EXACT),
+    bi(
+        "fmin", np.fmin, f32([1.0, np.nan, 3.0, np.nan]), f32([2.0, 1.0, np.nan, np.nan]), tol=EXACT
+    ),
     bi("arctan2", np.arctan2, A34, B31),
     bi("arctan2", np.arctan2, INZ, IDEN, dtype="float32", id="int"),
     bi("hypot", np.hypot, A34, B14),
     bi("hypot", np.hypot, i32([3, 5, 8]), i32([4, 12, 15]), dtype="float32", id="int"),
     bi("logaddexp", np.logaddexp, A34 * 20, B14 * 20),
     bi("logaddexp2", np.logaddexp2, A34 * 20, B31 * 20),
-    C("ldexp", (A34, i32([[1, -2, 0, 3]])), lambda a, b: d(a) * 2.0 ** b, dtype="float32"),
+    C("ldexp", (A34, i32([[1, -2, 0, 3]])), lambda a, b: d(a) * 2.0**b, dtype="float32"),
     bi("heaviside", np.heaviside, f32([-1.5, 0.0, 2.0, 0.0]), f32([0.5, 0.5, 0.5, 1.0]), tol=EXACT),
     bi("gcd", np.gcd, i32([12, -18, 0, 7, 0]), i32([8, 12, 5, 0, 0]), tol=EXACT),
     bi("lcm", np.lcm, i32([4, -6, 0, 7, 3]), i32([6, 4, 5, 3, 3]), tol=EXACT),
@@ -226,11 +280,29 @@ COMPARE += [
 
 LOGIC = [
     C("logical_and", (BOOL, BOOL[::-1]), np.logical_and, dtype="bool"),
-    C("logical_and", (f32([0.0, 1.0, 2.0]), i32([1, 0, 3])), np.logical_and, dtype="bool", id="numeric"),
+    C(
+        "logical_and",
+        (f32([0.0, 1.0, 2.0]), i32([1, 0, 3])),
+        np.logical_and,
+        dtype="bool",
+        id="numeric",
+    ),
     C("logical_or", (BOOL, BOOL[::-1]), np.logical_or, dtype="bool"),
-    C("logical_or", (f32([0.0, 0.0, 2.0]), i32([0, 1, 0])), np.logical_or, dtype="bool", id="numeric"),
+    C(
+        "logical_or",
+        (f32([0.0, 0.0, 2.0]), i32([0, 1, 0])),
+        np.logical_or,
+        dtype="bool",
+        id="numeric",
+    ),
     C("logical_xor", (BOOL, BOOL[::-1]), np.logical_xor, dtype="bool"),
-    C("logical_xor", (f32([0.0, 1.0, 2.0]), i32([1, 0, 3])), np.logical_xor, dtype="bool", id="numeric"),
+    C(
+        "logical_xor",
+        (f32([0.0, 1.0, 2.0]), i32([1, 0, 3])),
+        np.logical_xor,
+        dtype="bool",
+        id="numeric",
+    ),
 ]
 
 BA, BB = i32([[12, -7, 255, 0], [1, 1024, -1, 6]]), i32([[10, 3, 15, 9], [1, 3, 7, 2]])
@@ -252,23 +324,93 @@ BITWISE = [
 SELECT = [
     C("clip", (X, -0.5, 0.5), lambda a, lo, hi: np.clip(a, lo, hi), tol=EXACT),
     C("clip", (I, -2, 3), lambda a, lo, hi: np.clip(a, lo, hi), tol=EXACT, id="int"),
-    C("clip", (I, -1.5, 2.5), lambda a, lo, hi: np.clip(a.astype("float32"), lo, hi), dtype="float32", tol=EXACT, id="int-pyfloat-bounds"),
-    C("clip", (BOOL, 0, 1), lambda a, lo, hi: a.astype("int32"), dtype="int32", tol=EXACT, id="bool"),
-    C("clip", (I8, -5, 5), lambda a, lo, hi: np.clip(a, lo, hi), dtype="int8", tol=EXACT, id="int8"),
-    C("where", (BOOL, rnd(2, 3), rnd(2, 3)), lambda c, a, b: np.where(c, a, b), dtype="float32", tol=EXACT),
-    C("where", (BOOL, rnd(2, 3), i32([[1, 2, 3]])), lambda c, a, b: np.where(c, a, b), dtype="float32", tol=EXACT, id="float-int-broadcast"),
-    C("where", (BOOL, 1, 0), lambda c, a, b: np.where(c, a, b), dtype="int32", tol=EXACT, id="pyints"),
-    C("where", (BOOL, I[:2, :3], 0.5), lambda c, a, b: np.where(c, a, b), dtype="float32", tol=EXACT, id="int-pyfloat"),
-    C("where", (f32([[0.0, 2.0], [-1.0, 0.0]]), f32([[1.0, 2.0], [3.0, 4.0]]), 0.0), f32([[0.0, 2.0], [3.0, 0.0]]), id="float-condition"),
-    C("where", (BOOL,), lambda c: tuple(i.astype("int32") for i in np.nonzero(c)), dtype="int32", tol=EXACT, id="condition-only"),
+    C(
+        "clip",
+        (I, -1.5, 2.5),
+        lambda a, lo, hi: np.clip(a.astype("float32"), lo, hi),
+        dtype="float32",
+        tol=EXACT,
+        id="int-pyfloat-bounds",
+    ),
+    C(
+        "clip",
+        (BOOL, 0, 1),
+        lambda a, lo, hi: a.astype("int32"),
+        dtype="int32",
+        tol=EXACT,
+        id="bool",
+    ),
+    C(
+        "clip",
+        (I8, -5, 5),
+        lambda a, lo, hi: np.clip(a, lo, hi),
+        dtype="int8",
+        tol=EXACT,
+        id="int8",
+    ),
+    C(
+        "where",
+        (BOOL, rnd(2, 3), rnd(2, 3)),
+        lambda c, a, b: np.where(c, a, b),
+        dtype="float32",
+        tol=EXACT,
+    ),
+    C(
+        "where",
+        (BOOL, rnd(2, 3), i32([[1, 2, 3]])),
+        lambda c, a, b: np.where(c, a, b),
+        dtype="float32",
+        tol=EXACT,
+        id="float-int-broadcast",
+    ),
+    C(
+        "where",
+        (BOOL, 1, 0),
+        lambda c, a, b: np.where(c, a, b),
+        dtype="int32",
+        tol=EXACT,
+        id="pyints",
+    ),
+    C(
+        "where",
+        (BOOL, I[:2, :3], 0.5),
+        lambda c, a, b: np.where(c, a, b),
+        dtype="float32",
+        tol=EXACT,
+        id="int-pyfloat",
+    ),
+    C(
+        "where",
+        (f32([[0.0, 2.0], [-1.0, 0.0]]), f32([[1.0, 2.0], [3.0, 4.0]]), 0.0),
+        f32([[0.0, 2.0], [3.0, 0.0]]),
+        id="float-condition",
+    ),
+    C(
+        "where",
+        (BOOL,),
+        lambda c: tuple(i.astype("int32") for i in np.nonzero(c)),
+        dtype="int32",
+        tol=EXACT,
+        id="condition-only",
+    ),
     C(
         "select",
-        ([np.array([True, False, False, False]), np.array([False, True, True, False])], [f32([1, 2, 3, 4]), f32([10, 20, 30, 40])]),
+        (
+            [np.array([True, False, False, False]), np.array([False, True, True, False])],
+            [f32([1, 2, 3, 4]), f32([10, 20, 30, 40])],
+        ),
         f32([1, 20, 30, -1]),
         kw={"default": -1.0},
         dtype="float32",
     ),
-    C("select", ([np.array([True, False]), np.array([True, True])], [i32([1, 2]), i32([3, 4])]), i32([1, 4]), dtype="int32", tol=EXACT, id="int-first-wins"),
+    C(
+        "select",
+        ([np.array([True, False]), np.array([True, True])], [i32([1, 2]), i32([3, 4])]),
+        i32([1, 4]),
+        dtype="int32",
+        tol=EXACT,
+        id="int-first-wins",
+    ),
 ]
 
 ALL_CASES = FLOAT_UNARY + KEEP_UNARY + PREDICATES + ARITH + COMPARE + LOGIC + BITWISE + SELECT
@@ -276,6 +418,12 @@ ALL_CASES = FLOAT_UNARY + KEEP_UNARY + PREDICATES + ARITH + COMPARE + LOGIC + BI
 
 @params(ALL_CASES)
 def test_elementwise(case):
+    run_case(case)
+
+
+@params(dataclasses.replace(c, raw=True) for c in ARITH + COMPARE[:8] + FLOAT_UNARY[::4])
+def test_elementwise_numpy_inputs(case):
+    """The same cases with NumPy arrays passed as they are (no convert_to_tensor)."""
     run_case(case)
 
 

@@ -293,9 +293,15 @@ def test_set_random_seed_makes_unseeded_initializers_reproducible():
     from kerasx.utils import set_random_seed
 
     set_random_seed(1234)
-    first = [_np(initializers.get(name)((7, 5))) for name in ("glorot_uniform", "he_normal", "orthogonal")]
+    first = [
+        _np(initializers.get(name)((7, 5)))
+        for name in ("glorot_uniform", "he_normal", "orthogonal")
+    ]
     set_random_seed(1234)
-    second = [_np(initializers.get(name)((7, 5))) for name in ("glorot_uniform", "he_normal", "orthogonal")]
+    second = [
+        _np(initializers.get(name)((7, 5)))
+        for name in ("glorot_uniform", "he_normal", "orthogonal")
+    ]
     for a, b in zip(first, second):
         np.testing.assert_array_equal(a, b)
     set_random_seed(4321)

@@ -3,18 +3,32 @@ training behaviour (moving statistics, frozen layers, masks, compiled steps)."""
 
 import numpy as np
 import pytest
-from conftest import requires_training
 from tests.layer_test_utils import copy_weights_to_keras, random_input, run_layer_test
 
 import kerasx
+from conftest import requires_training
 from kerasx import layers, ops
 
 CASES = [
     # (class, kwargs, input shape, call kwargs, trainable, non-trainable)
     (layers.BatchNormalization, {}, (4, 3), {}, 2, 2),
     (layers.BatchNormalization, {}, (4, 3), {"training": True}, 2, 2),
-    (layers.BatchNormalization, {"axis": 1, "momentum": 0.8}, (3, 2, 4, 4), {"training": True}, 2, 2),
-    (layers.BatchNormalization, {"center": False, "scale": False}, (4, 5, 3), {"training": True}, 0, 2),
+    (
+        layers.BatchNormalization,
+        {"axis": 1, "momentum": 0.8},
+        (3, 2, 4, 4),
+        {"training": True},
+        2,
+        2,
+    ),
+    (
+        layers.BatchNormalization,
+        {"center": False, "scale": False},
+        (4, 5, 3),
+        {"training": True},
+        0,
+        2,
+    ),
     (layers.BatchNormalization, {"scale": False, "epsilon": 0.1}, (4, 3), {}, 1, 2),
     (
         layers.BatchNormalization,
@@ -63,8 +77,8 @@ def test_normalization_layers(cls, kwargs, shape, call_kwargs, n_train, n_non_tr
     ],
 )
 def test_weight_paths_and_shapes_match_keras(oracle, cls, kwargs, shape):
-    ours = cls(**kwargs)
-    theirs = getattr(oracle.layers, cls.__name__)(**kwargs)
+    ours = cls(name="norm", **kwargs)
+    theirs = getattr(oracle.layers, cls.__name__)(name="norm", **kwargs)
     x = random_input(shape)
     ours(x)
     theirs(x)
@@ -132,7 +146,12 @@ def test_batchnorm_inference_uses_moving_stats_numpy():
     layer = layers.BatchNormalization(epsilon=1e-3)
     x = random_input((5, 3), seed=3)
     layer(x)
-    g, b, m, v = (np.array([1.5, 0.5, 2.0]), np.array([0.1, -0.2, 0.3]), x.mean(0) + 0.1, x.var(0) + 0.2)
+    g, b, m, v = (
+        np.array([1.5, 0.5, 2.0]),
+        np.array([0.1, -0.2, 0.3]),
+        x.mean(0) + 0.1,
+        x.var(0) + 0.2,
+    )
     layer.set_weights([w.astype("float32") for w in (g, b, m, v)])
     expected = (x - m) / np.sqrt(v + 1e-3) * g + b
     np.testing.assert_allclose(ops.convert_to_numpy(layer(x)), expected, atol=1e-5)
@@ -147,9 +166,7 @@ def test_batchnorm_frozen_layer_runs_in_inference_mode(oracle):
     before = [w.copy() for w in ours.get_weights()]
     y = ops.convert_to_numpy(ours(x, training=True))
     np.testing.assert_allclose(y, ops.convert_to_numpy(ours(x, training=False)), atol=1e-6)
-    np.testing.assert_allclose(
-        y, oracle.ops.convert_to_numpy(theirs(x, training=True)), atol=1e-5
-    )
+    np.testing.assert_allclose(y, oracle.ops.convert_to_numpy(theirs(x, training=True)), atol=1e-5)
     for a, b in zip(before, ours.get_weights()):
         np.testing.assert_array_equal(a, b)
     assert ours.trainable_weights == []
@@ -166,9 +183,7 @@ def test_batchnorm_stateless_call_returns_updated_statistics():
     # The layer's own variables are untouched; the update comes back as values.
     np.testing.assert_array_equal(layer.moving_mean.numpy(), np.zeros(3, "float32"))
     np.testing.assert_allclose(ops.convert_to_numpy(new_nt[0]), 0.5 * x.mean(0), atol=1e-5)
-    np.testing.assert_allclose(
-        ops.convert_to_numpy(new_nt[1]), 0.5 + 0.5 * x.var(0), atol=1e-5
-    )
+    np.testing.assert_allclose(ops.convert_to_numpy(new_nt[1]), 0.5 + 0.5 * x.var(0), atol=1e-5)
     expected = (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-3)
     np.testing.assert_allclose(ops.convert_to_numpy(out), expected, atol=1e-4)
     _, same_nt = layer.stateless_call(trainable, non_trainable, x, training=False)
@@ -300,3 +315,51 @@ def test_bad_inputs_and_arguments():
     if kerasx.config.backend() != "tensorflow":
         with pytest.raises(ValueError, match="synchronized"):
             layers.BatchNormalization(synchronized=True)
+
+
+@requires_training
+def test_normalization_layers_train_in_compiled_steps(oracle):
+    x = random_input((16, 4, 6), seed=13)
+    y = random_input((16, 2), seed=14)
+
+    def build(k):
+        inp = k.Input((4, 6))
+        h = k.layers.LayerNormalization(axis=[1, 2])(inp)
+        h = k.layers.GroupNormalization(groups=3)(h)
+        h = k.layers.RMSNormalization()(h)
+        h = k.layers.UnitNormalization()(h)
+        h = k.layers.BatchNormalization(axis=1, renorm=True)(h)
+        h = k.layers.Flatten()(h)
+        return k.Model(inp, k.layers.Dense(2)(h))
+
+    ours, theirs = build(kerasx), build(oracle)
+    theirs.set_weights(ours.get_weights())
+    ours.compile(optimizer=kerasx.optimizers.SGD(0.05), loss="mse")
+    theirs.compile(optimizer=oracle.optimizers.SGD(0.05), loss="mse")
+    ours.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    theirs.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    for a, b in zip(ours.get_weights(), theirs.get_weights()):
+        np.testing.assert_allclose(a, b, atol=1e-4, rtol=1e-4)
+
+
+@pytest.mark.parametrize(
+    "cls,kwargs",
+    [
+        (layers.BatchNormalization, {}),
+        (layers.LayerNormalization, {}),
+        (layers.GroupNormalization, {"groups": 3}),
+        (layers.RMSNormalization, {}),
+    ],
+)
+def test_mixed_precision_matches_keras(oracle, cls, kwargs):
+    x = random_input((4, 3, 6), seed=15, low=-3, high=3)
+    ours = cls(dtype="mixed_float16", **kwargs)
+    theirs = getattr(oracle.layers, cls.__name__)(dtype="mixed_float16", **kwargs)
+    ours(x)
+    theirs(x)
+    copy_weights_to_keras(ours, theirs)
+    y = ops.convert_to_numpy(ours(x, training=True) if ours._call_sig.has_training else ours(x))
+    ky = oracle.ops.convert_to_numpy(theirs(x, training=True))
+    assert y.dtype == ky.dtype == np.float16
+    assert [str(w.dtype) for w in ours.weights] == [str(w.dtype) for w in theirs.weights]
+    np.testing.assert_allclose(y.astype("float32"), ky.astype("float32"), atol=2e-3)

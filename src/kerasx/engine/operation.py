@@ -118,7 +118,13 @@ class FunctionOperation(Operation):
     the op's config when it serializes op nodes such as ``NotEqual``).
     """
 
-    def __init__(self, fn: Callable[..., Any], name: str, static_kwargs: dict[str, Any] | None = None, node_name: str | None = None) -> None:
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        name: str,
+        static_kwargs: dict[str, Any] | None = None,
+        node_name: str | None = None,
+    ) -> None:
         super().__init__(name=node_name or auto_name(name))
         self.fn = fn
         self.op_name = name

@@ -49,9 +49,19 @@ def functional_get_config(model: Any) -> dict[str, Any]:
             class_name = "".join(part.capitalize() for part in op.op_name.split("_"))
             static = {}
             for node in op._inbound_nodes:
-                static.update({k: v for k, v in node.kwargs.items() if not isinstance(v, KerasTensor)})
-            config = {**op.get_config(), **{k: serialize_keras_object(v) for k, v in static.items()}}
-            entry = {"module": f"keras.src.ops.{family}", "class_name": class_name, "config": config, "registered_name": class_name}
+                static.update(
+                    {k: v for k, v in node.kwargs.items() if not isinstance(v, KerasTensor)}
+                )
+            config = {
+                **op.get_config(),
+                **{k: serialize_keras_object(v) for k, v in static.items()},
+            }
+            entry = {
+                "module": f"keras.src.ops.{family}",
+                "class_name": class_name,
+                "config": config,
+                "registered_name": class_name,
+            }
         else:
             entry = serialize_keras_object(op)
         entry["name"] = op.name
