@@ -23,6 +23,16 @@ Conventions every adapter follows:
 * Argument names and defaults are Keras 3's, so ``kerasx.ops`` can forward calls as is.
 * Adapters import their framework and ``kerasx.backends.common`` only, never the
   kerasx frontend: backends are leaves of the import graph.
+
+Optional hooks (looked up with ``getattr``; absent means "use the portable path"):
+
+* ``stateful_value_and_grad(fn, handles, has_aux)`` and ``no_grad()``: the trainer
+  updates variables in place instead of threading values through a pure step
+  (PyTorch, TensorFlow).
+* ``variable_set_trainable(handle, trainable)``: told when ``Variable.trainable`` flips.
+* ``fused_optimizer_step(kind, params, grads, slots, hyper)`` and
+  ``fused_weight_decay(params, factor)``: multi-tensor in-place optimizer updates for
+  eager stateful training (PyTorch ``_foreach``); return False to decline.
 """
 
 from __future__ import annotations

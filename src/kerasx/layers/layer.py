@@ -15,7 +15,7 @@ import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from kerasx import _backend
+from kerasx import _backend, ops
 from kerasx import dtype_policies as _policies
 from kerasx.backends.common import dtypes as _dt
 from kerasx.engine import state
@@ -231,7 +231,25 @@ class Layer(Operation):
                     out.append(v)
         return out
 
-    variables = weights
+    def _seed_states(self) -> list[Variable]:
+        """State variables of SeedGenerators held by this layer and its sublayers.
+
+        They are part of ``variables`` (so compiled stateless steps thread them and a new
+        dropout mask is drawn each step) but not of ``weights`` (they are not saved), as
+        in Keras."""
+        from kerasx.random.seed_generator import SeedGenerator
+
+        out: list[Variable] = []
+        for layer in self._flatten_layers():
+            for value in layer.__dict__.values():
+                if isinstance(value, SeedGenerator) and all(v is not value.state for v in out):
+                    out.append(value.state)
+        return out
+
+    @property
+    def variables(self) -> list[Variable]:
+        """All state: the weights plus random-seed states."""
+        return self.weights + self._seed_states()
 
     @property
     def trainable_weights(self) -> list[Variable]:
@@ -253,7 +271,9 @@ class Layer(Operation):
         trainable = {id(v) for v in self.trainable_weights}
         return [v for v in self.weights if id(v) not in trainable]
 
-    non_trainable_variables = non_trainable_weights
+    @property
+    def non_trainable_variables(self) -> list[Variable]:
+        return self.non_trainable_weights + self._seed_states()
 
     @property
     def trainable(self) -> bool:
@@ -463,6 +483,17 @@ class Layer(Operation):
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         sig = self._call_sig
+        if "training" in kwargs and not sig.has_training and not sig.var_kwargs:
+            # Like Keras: `training=` reaches nested layers through the call context even
+            # when this layer's own call() does not take it.
+            explicit_training = kwargs.pop("training")
+            if explicit_training is not None:
+                stack = _call_context()
+                stack.append(explicit_training)
+                try:
+                    return self.__call__(*args, **kwargs)
+                finally:
+                    stack.pop()
         if any_symbolic(args, kwargs):
             return self.symbolic_call(*args, **kwargs)
         if args:
@@ -498,7 +529,10 @@ class Layer(Operation):
         if self.activity_regularizer is not None:
             for out in tree_flatten(outputs)[0]:
                 if out is not None:
-                    self.add_loss(self.activity_regularizer(out))
+                    # Keras reports the penalty per sample: divided by the batch size.
+                    penalty = self.activity_regularizer(out)
+                    batch = ops.shape(out)[0] if len(out.shape) else 1
+                    self.add_loss(penalty / ops.cast(batch, penalty.dtype))
         return outputs
 
     def _convert_input(self, x: Any) -> Any:
@@ -512,6 +546,8 @@ class Layer(Operation):
             return x
         if isinstance(x, Variable):
             x = x.value
+        if getattr(getattr(x, "dtype", None), "kind", "") in ("U", "S", "O"):
+            return x  # host strings, for the text preprocessing layers
         if not B.is_tensor(x):
             if not hasattr(x, "shape") and not isinstance(x, (int, float, bool)):
                 return x

@@ -187,6 +187,10 @@ class Functional(Model):
         B = _backend.B
         if value is None:
             return None
+        if spec.dtype == "string" or _is_host_strings(value):
+            # Strings stay on the host (only TensorFlow has string tensors); the
+            # preprocessing layers that take them work on NumPy.
+            return value
         if not B.is_tensor(value):
             value = B.convert_to_tensor(value)
         shape = B.shape(value)
@@ -306,3 +310,11 @@ def tree_map_shapes(input_shape: Any, inputs: list[KerasTensor]) -> Any:
 
 
 __all__ = ["Functional", "FunctionOperation", "build_graph"]
+
+
+def _is_host_strings(value: Any) -> bool:
+    import numpy as np
+
+    if isinstance(value, (list, tuple)):
+        value = np.asarray(value) if value and isinstance(value[0], (str, bytes, list)) else None
+    return isinstance(value, np.ndarray) and value.dtype.kind in "USO"

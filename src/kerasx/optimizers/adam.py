@@ -63,6 +63,25 @@ class Adam(Optimizer):
         if self.amsgrad:
             self._velocity_hats = self.add_optimizer_variables(var_list, "velocity_hat")
 
+    def _fused_update_step_owner(self) -> Any:
+        return Adam.update_step
+
+    def _fused_spec(self, variables: Any) -> Any:
+        idx = [self._get_variable_index(v) for v in variables]
+        slots = {
+            "momentums": [self._momentums[i] for i in idx],
+            "velocities": [self._velocities[i] for i in idx],
+        }
+        if self.amsgrad:
+            slots["velocity_hats"] = [self._velocity_hats[i] for i in idx]
+        hyper = {
+            "beta_1": float(self.beta_1),
+            "beta_2": float(self.beta_2),
+            "epsilon": float(self.epsilon),
+            "amsgrad": self.amsgrad,
+        }
+        return "adam", slots, hyper
+
     def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
         dtype = variable.dtype
         lr = ops.cast(learning_rate, dtype)

@@ -489,8 +489,55 @@ class BaseOptimizer:
     def _backend_update_step(
         self, grads: Sequence[Any], trainable_variables: Sequence[Any], learning_rate: Any
     ) -> None:
+        if self._try_fused_update(grads, trainable_variables, learning_rate):
+            return
         for grad, variable in zip(grads, trainable_variables):
             self.update_step(grad, variable, learning_rate)
+
+    # ------------------------------------------------------------ fused path
+    def _fused_spec(
+        self, variables: Sequence[Any]
+    ) -> tuple[str, dict[str, list[Any]], dict] | None:
+        """(kind, slot variables per name, hyper-parameters) for backends with a
+        multi-tensor update (PyTorch), or None to always use ``update_step``."""
+        return None
+
+    def _fused_backend(self, name: str) -> Any:
+        """The backend's optional multi-tensor hook, when usable right now: eager,
+        stateful updates only (never inside a stateless or traced step)."""
+        from kerasx import _backend
+        from kerasx.engine.state import current_stateless_scope
+
+        hook = getattr(_backend.B, name, None)
+        if hook is None or current_stateless_scope() is not None:
+            return None
+        return hook
+
+    def _try_fused_update(self, grads: Sequence[Any], tvars: Sequence[Any], lr: Any) -> bool:
+        hook = self._fused_backend("fused_optimizer_step")
+        if hook is None or type(self).update_step is not self._fused_update_step_owner():
+            return False
+        spec = self._fused_spec(tvars)
+        if spec is None:
+            return False
+        kind, slots, hyper = spec
+        hyper = dict(hyper)
+        hyper["learning_rate"] = float(ops.convert_to_numpy(lr))
+        hyper["step"] = int(ops.convert_to_numpy(self.iterations)) + 1
+        return bool(
+            hook(
+                kind,
+                [v._handle for v in tvars],
+                list(grads),
+                {k: [s._handle for s in vs] for k, vs in slots.items()},
+                hyper,
+            )
+        )
+
+    def _fused_update_step_owner(self) -> Any:
+        """The class whose ``update_step`` the fused spec reproduces; a user subclass
+        that overrides ``update_step`` therefore never takes the fused path."""
+        return None
 
     # --------------------------------------------------------------- stateless
     def stateless_apply(
@@ -580,6 +627,12 @@ class BaseOptimizer:
         if self.weight_decay is None:
             return
         lr = _value(self.learning_rate) if learning_rate is None else learning_rate
+        hook = self._fused_backend("fused_weight_decay")
+        if hook is not None:
+            decayed = [v for v in variables if self._use_weight_decay(v)]
+            factor = float(self.weight_decay) * float(ops.convert_to_numpy(lr))
+            if not decayed or hook([v._handle for v in decayed], factor):
+                return
         for variable in variables:
             if self._use_weight_decay(variable):
                 dtype = variable.dtype

@@ -64,6 +64,24 @@ class RMSprop(Optimizer):
         if self.centered:
             self._average_gradients = self.add_optimizer_variables(var_list, "average_gradient")
 
+    def _fused_update_step_owner(self) -> Any:
+        return RMSprop.update_step
+
+    def _fused_spec(self, variables: Any) -> Any:
+        idx = [self._get_variable_index(v) for v in variables]
+        slots = {"velocities": [self._velocities[i] for i in idx]}
+        if self.centered:
+            slots["average_gradients"] = [self._average_gradients[i] for i in idx]
+        if self.momentum > 0:
+            slots["momentums"] = [self._momentums[i] for i in idx]
+        hyper = {
+            "rho": float(self.rho),
+            "epsilon": float(self.epsilon),
+            "centered": bool(self.centered),
+            "momentum": float(self.momentum),
+        }
+        return "rmsprop", slots, hyper
+
     def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
         dtype = variable.dtype
         lr = ops.cast(learning_rate, dtype)

@@ -63,6 +63,16 @@ class SGD(Optimizer):
         if self.momentum != 0:
             self.momentums = self.add_optimizer_variables(variables, "momentum")
 
+    def _fused_update_step_owner(self) -> Any:
+        return SGD.update_step
+
+    def _fused_spec(self, variables: Any) -> Any:
+        slots = {}
+        if self.momentum != 0:
+            slots["momentums"] = [self.momentums[self._get_variable_index(v)] for v in variables]
+        hyper = {"momentum": float(self.momentum), "nesterov": bool(self.nesterov)}
+        return "sgd", slots, hyper
+
     def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
         dtype = variable.dtype
         step = ops.multiply(ops.cast(gradient, dtype), ops.cast(learning_rate, dtype))

@@ -20,10 +20,15 @@ def _as_list(struct: Any) -> list[Any]:
     return tree_flatten(struct)[0] if isinstance(struct, (list, tuple, dict)) else [struct]
 
 
+def _flat_keys(d: dict[str, Any]) -> list[str]:
+    """Keys of a dict in the order tree_flatten lays out its values."""
+    return sorted(d)
+
+
 def _output_names(model: Any, n: int) -> list[str]:
     outputs = getattr(model, "_outputs_struct", None)
     if isinstance(outputs, dict):
-        return list(outputs.keys())
+        return _flat_keys(outputs)
     flat = getattr(model, "_outputs", None)
     if flat and len(flat) == n:
         return [t._keras_history[0].name for t in flat]
@@ -40,7 +45,7 @@ def _match(spec: Any, y_pred: Any, names: list[str], what: str) -> list[Any]:
                 raise ValueError(
                     f"The {what} dict has keys {unknown} that are not model outputs. Outputs: {list(y_pred)}"
                 )
-            return [spec.get(k) for k in y_pred]
+            return [spec.get(k) for k in _flat_keys(y_pred)]
         unknown = [k for k in spec if k not in names]
         if unknown:
             raise ValueError(
@@ -78,6 +83,7 @@ class CompileLoss:
 
     def build(self, model: Any, y_true: Any, y_pred: Any) -> None:
         from kerasx import losses as losses_mod
+        from kerasx import metrics as metrics_mod
 
         flat_pred = _as_list(y_pred)
         names = list(self.output_names or _output_names(model, len(flat_pred)))
@@ -90,7 +96,16 @@ class CompileLoss:
         self.losses = [None if s is None else losses_mod.get(s) for s in specs]
         self.weights = [1.0 if w is None else float(w) for w in weights]
         self.names = names
+        # With several outputs each output's (weighted) loss is logged as `<name>_loss`.
+        self.trackers = [
+            metrics_mod.Mean(name=f"{name}_loss") if fn is not None and len(flat_pred) > 1 else None
+            for name, fn in zip(names, self.losses)
+        ]
         self.built = True
+
+    @property
+    def metrics(self) -> list[Any]:
+        return [t for t in getattr(self, "trackers", []) if t is not None]
 
     def __call__(
         self, y_true: Any, y_pred: Any, sample_weight: Any = None
@@ -98,7 +113,7 @@ class CompileLoss:
         flat_true = _as_list(y_true) if isinstance(y_true, (list, tuple, dict)) else [y_true]
         flat_pred = _as_list(y_pred)
         if isinstance(y_true, dict) and isinstance(y_pred, dict):
-            flat_true = [y_true[k] for k in y_pred]
+            flat_true = [y_true.get(k) for k in _flat_keys(y_pred)]
         if len(flat_true) != len(flat_pred):
             raise ValueError(
                 f"The model has {len(flat_pred)} outputs but received {len(flat_true)} targets. "
@@ -111,7 +126,10 @@ class CompileLoss:
         )
         total = None
         per_output = []
-        for fn, w, yt, yp, sw in zip(self.losses, self.weights, flat_true, flat_pred, sws):
+        trackers = getattr(self, "trackers", None) or [None] * len(flat_pred)
+        for fn, w, yt, yp, sw, tracker in zip(
+            self.losses, self.weights, flat_true, flat_pred, sws, trackers
+        ):
             if fn is None or yt is None:
                 per_output.append(None)
                 continue
@@ -119,6 +137,8 @@ class CompileLoss:
             value = _call_loss(fn, yt, yp, sw)
             per_output.append(value)
             term = value if w == 1.0 else ops.multiply(value, w)
+            if tracker is not None:
+                tracker.update_state(value, sample_weight=ops.shape(yp)[0])
             total = term if total is None else ops.add(total, term)
         if total is None:
             total = ops.convert_to_tensor(0.0)
@@ -242,4 +262,7 @@ def _resolve_metric(identifier: Any, y_true: Any, y_pred: Any, loss: Any) -> Any
     if not hasattr(metric, "update_state"):
         name = getattr(metric, "__name__", "metric")
         metric = metrics_mod.MeanMetricWrapper(metric, name=name)
+    if isinstance(identifier, str):
+        # Logs use the user's spelling ("mae", not "mean_absolute_error"), as in Keras.
+        metric.name = identifier
     return metric

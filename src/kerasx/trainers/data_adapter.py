@@ -10,6 +10,7 @@ converted to NumPy.  Each epoch yields ``(x, y, sample_weight)`` tuples.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -115,10 +116,29 @@ class ArrayAdapter:
         self.batch_size = int(batch_size or 32)
         self.shuffle = shuffle
         self.num_batches = math.ceil(self.num_samples / self.batch_size)
-        if steps is not None:
-            self.num_batches = min(self.num_batches, int(steps))
+        self.steps = None if steps is None else int(steps)
+        self.exhausted = False
+        self._pass: Iterator[tuple[Any, Any, Any]] | None = None
+        if self.steps is not None:
+            self.num_batches = self.steps
 
     def __iter__(self) -> Iterator[tuple[Any, Any, Any]]:
+        if self.steps is None:
+            yield from self._one_pass()
+            return
+        # Like Keras: with steps_per_epoch, an epoch continues where the previous one
+        # stopped, and the data running out interrupts training with a warning.
+        if self._pass is None:
+            self._pass = self._one_pass()
+        for _ in range(self.steps):
+            try:
+                yield next(self._pass)
+            except StopIteration:
+                _warn_ran_out()
+                self.exhausted = True
+                return
+
+    def _one_pass(self) -> Iterator[tuple[Any, Any, Any]]:
         n = self.num_samples
         if self.shuffle == "batch":
             starts = np.random.permutation(math.ceil(n / self.batch_size)) * self.batch_size
@@ -129,9 +149,7 @@ class ArrayAdapter:
         else:
             order = None
             starts = np.arange(0, n, self.batch_size)
-        for i, start in enumerate(starts):
-            if i >= self.num_batches:
-                break
+        for start in starts:
             if order is not None:
                 idx = order[start : start + self.batch_size]
                 take = lambda a, idx=idx: None if a is None else a[idx]  # noqa: E731
@@ -180,6 +198,7 @@ class IterableAdapter:
         self.class_weight = class_weight
         self.num_batches = steps if steps is not None else _known_length(data)
         self._iterator: Iterator[Any] | None = None
+        self.exhausted = False
 
     def _source(self) -> Iterator[Any]:
         data = self.data
@@ -194,7 +213,7 @@ class IterableAdapter:
         return iter(data)
 
     def __iter__(self) -> Iterator[tuple[Any, Any, Any]]:
-        if self.steps is None or self._iterator is None or not _is_generator(self.data):
+        if self.steps is None or self._iterator is None:
             self._iterator = self._source()
         count = 0
         while self.steps is None or count < self.steps:
@@ -206,6 +225,9 @@ class IterableAdapter:
                     raise ValueError(
                         "The data generator is exhausted: it yielded no batch."
                     ) from None
+                if self.steps is not None:
+                    _warn_ran_out()
+                    self.exhausted = True
                 break
             x, y, sw = unpack_batch(
                 batch
@@ -219,6 +241,14 @@ class IterableAdapter:
             yield x, y, sw
         if hasattr(self.data, "on_epoch_end"):
             self.data.on_epoch_end()
+
+
+def _warn_ran_out() -> None:
+    warnings.warn(
+        "Your input ran out of data; interrupting training. Make sure that your dataset or "
+        "generator can generate at least `steps_per_epoch * epochs` batches.",
+        stacklevel=3,
+    )
 
 
 def _is_generator(data: Any) -> bool:

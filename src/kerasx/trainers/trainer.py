@@ -79,7 +79,9 @@ class Trainer:
             "steps_per_execution": steps_per_execution,
             "jit_compile": jit_compile,
         }
+        self.loss = loss
         self._runner = None
+        self._trainer_built = False  # a new loss/metrics set is built on the next batch
         self.compiled = True
 
     def get_compile_config(self) -> dict[str, Any] | None:
@@ -161,11 +163,24 @@ class Trainer:
 
     @property
     def metrics(self) -> list[Any]:
+        """Keras' order: loss, compiled metrics, per-output losses, then metrics the model
+        (or its layers) hold as attributes, e.g. trackers of a custom ``train_step``."""
+        from kerasx.metrics import Metric
+
         out = []
         if self._loss_tracker is not None:
             out.append(self._loss_tracker)
         if self._compile_metrics is not None:
             out.extend(self._compile_metrics.metrics)
+        if self._compile_loss is not None:
+            out.extend(self._compile_loss.metrics)
+        for layer in self._flatten_layers():
+            if layer is not self and isinstance(layer, Trainer):
+                continue
+            for key, value in layer.__dict__.items():
+                if isinstance(value, Metric) and not key.startswith("_"):
+                    if all(value is not m for m in out):
+                        out.append(value)
         return out
 
     @property
@@ -329,6 +344,11 @@ class Trainer:
         runner = self._get_runner()
         self.stop_training = False
         cbs.on_train_begin()
+        # BackupAndRestore may move the starting epoch when it restores a backup.
+        override = getattr(self, "_initial_epoch_override", None)
+        if override is not None:
+            initial_epoch = override
+            self._initial_epoch_override = None
         logs: dict[str, Any] = {}
         epoch = initial_epoch
         for epoch in range(initial_epoch, epochs):
@@ -346,6 +366,8 @@ class Trainer:
                     cbs.on_train_batch_end(step, _LazyLogs(step_logs))
                 if self.stop_training:
                     break
+            if step < 0 and getattr(data, "exhausted", False):
+                break
             if step < 0:
                 raise ValueError(
                     "The training data yielded no batch. Check that `x` is not empty and `steps_per_epoch` is positive."
@@ -356,7 +378,7 @@ class Trainer:
                 val_logs = self._evaluate_adapter(val_data, cbs, in_fit=True)
                 logs.update({f"val_{k}": v for k, v in val_logs.items()})
             cbs.on_epoch_end(epoch, logs)
-            if self.stop_training:
+            if self.stop_training or getattr(data, "exhausted", False):
                 break
         runner.end()
         if hasattr(self.optimizer, "finalize_variable_values"):
@@ -393,8 +415,7 @@ class Trainer:
         logs = self._evaluate_adapter(data, cbs, in_fit=False)
         if return_dict:
             return logs
-        values = list(logs.values())
-        return values[0] if len(values) == 1 else values
+        return _flatten_logs(logs, self.metrics_names)
 
     def _evaluate_adapter(self, data: Any, cbs: Any, in_fit: bool) -> dict[str, float]:
         runner = self._get_runner()
@@ -480,12 +501,13 @@ class Trainer:
         )
         batch = next(iter(data))
         self._ensure_built(batch)
+        self.reset_metrics()
         runner = self._get_runner()
         runner.begin("train")
         runner.train(batch)
         runner.sync()
         logs = _to_floats(self.get_metrics_result())
-        return logs if return_dict else _flatten_logs(logs)
+        return logs if return_dict else _flatten_logs(logs, self.metrics_names)
 
     def test_on_batch(
         self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False
@@ -500,7 +522,7 @@ class Trainer:
         runner.test(batch)
         runner.sync_metrics()
         logs = _to_floats(self.get_metrics_result())
-        return logs if return_dict else _flatten_logs(logs)
+        return logs if return_dict else _flatten_logs(logs, self.metrics_names)
 
     def predict_on_batch(self, x: Any) -> Any:
         runner = self._get_runner()
@@ -579,8 +601,11 @@ def _to_floats(logs: dict[str, Any]) -> dict[str, float]:
     return out
 
 
-def _flatten_logs(logs: dict[str, float]) -> Any:
-    values = list(logs.values())
+def _flatten_logs(logs: dict[str, float], names: list[str] | None = None) -> Any:
+    """Logs as a list in ``metrics_names`` order (then any other keys, sorted)."""
+    order = [n for n in (names or []) if n in logs]
+    order += sorted(k for k in logs if k not in order)
+    values = [logs[k] for k in order]
     return values[0] if len(values) == 1 else values
 
 

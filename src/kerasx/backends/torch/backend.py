@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kerasx.backends.protocol import Backend
 from kerasx.backends.torch.core import CoreMixin
+from kerasx.backends.torch.fused_optimizers import FusedOptimizerMixin
 from kerasx.backends.torch.math_ops import MathMixin
 from kerasx.backends.torch.nn_ops import NNMixin
 from kerasx.backends.torch.numpy_more import NumpyMoreMixin
@@ -12,7 +13,14 @@ from kerasx.backends.torch.training import TrainingMixin
 
 
 class TorchBackend(
-    TrainingMixin, CoreMixin, NumpyMixin, NumpyMoreMixin, NNMixin, MathMixin, Backend
+    TrainingMixin,
+    FusedOptimizerMixin,
+    CoreMixin,
+    NumpyMixin,
+    NumpyMoreMixin,
+    NNMixin,
+    MathMixin,
+    Backend,
 ):
     """Keras-3 semantics over torch tensors, autograd and torch.nn.functional."""
 
