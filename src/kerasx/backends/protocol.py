@@ -30,6 +30,10 @@ Optional hooks (looked up with ``getattr``; absent means "use the portable path"
   updates variables in place instead of threading values through a pure step
   (PyTorch, TensorFlow).
 * ``variable_set_trainable(handle, trainable)``: told when ``Variable.trainable`` flips.
+* ``init_scope()``: a context in which variable initial values are concrete even
+  inside a trace (``jax.ensure_compile_time_eval``, ``tf.init_scope``).
+* ``register_variable_class(cls)``: called once with ``kerasx.Variable`` so the
+  framework's own APIs accept it (TensorFlow: resource-variable protocol).
 * ``fused_optimizer_step(kind, params, grads, slots, hyper)`` and
   ``fused_weight_decay(params, factor)``: multi-tensor in-place optimizer updates for
   eager stateful training (PyTorch ``_foreach``); return False to decline.

@@ -27,6 +27,15 @@ def _ops() -> Any:
     return ops
 
 
+def _init_scope() -> Any:
+    hook = getattr(_backend.B, "init_scope", None)
+    if hook is None:
+        import contextlib
+
+        return contextlib.nullcontext()
+    return hook()
+
+
 class Variable(SpecialTensorBase):
     """A mutable tensor with a name, a path, a dtype and a ``trainable`` flag.
 
@@ -83,7 +92,10 @@ class Variable(SpecialTensorBase):
                     f"specified. Received: initializer={initializer!r}, shape={shape}"
                 )
             dtype = _dt.standardize_dtype(dtype)
-            value = initializer(tuple(int(d) for d in shape), dtype=dtype)
+            # Initial values are concrete even when the first call happens inside a
+            # trace (jit / tf.function / symbolic build of a subclassed model).
+            with _init_scope():
+                value = initializer(tuple(int(d) for d in shape), dtype=dtype)
         else:
             value = initializer.value if isinstance(initializer, Variable) else initializer
             if dtype is None:
@@ -105,7 +117,8 @@ class Variable(SpecialTensorBase):
         self.constraint: Callable[[Any], Any] | None = None
         self.regularizer: Callable[[Any], Any] | None = None
         self.overwrite_with_gradient = False
-        self._handle = B.variable_create(value, self._trainable, self.name)
+        with _init_scope():
+            self._handle = B.variable_create(value, self._trainable, self.name)
 
     # ------------------------------------------------------------ properties
     @property
@@ -140,7 +153,8 @@ class Variable(SpecialTensorBase):
 
     @property
     def handle(self) -> Any:
-        """The backend storage (for native escape hatches: ``tf.Variable``, ``Parameter``)."""
+        """The backend storage (``torch.nn.Parameter``, ``tf.Variable``'s resource, the
+        JAX box); backends may refine it so native APIs accept kerasx Variables."""
         return self._handle
 
     @property
@@ -291,3 +305,10 @@ def _cast_like(value: Any, dtype: str) -> Any:
     if isinstance(value, Variable):
         value = value.value
     return _backend.B.convert_to_tensor(value, dtype=dtype)
+
+
+# A backend may teach its framework to accept kerasx Variables natively (e.g. so that
+# ``tf.GradientTape.gradient(loss, model.trainable_weights)`` works).
+_register = getattr(_backend.B, "register_variable_class", None)
+if _register is not None:
+    _register(Variable)

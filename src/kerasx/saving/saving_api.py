@@ -48,6 +48,12 @@ def load_model(
         raise ValueError(
             f"File format not supported: filepath={path}. kerasx supports `.keras` files and legacy `.h5` files."
         )
+    from kerasx.saving import legacy_keras2_archive
+
+    if legacy_keras2_archive.is_keras2_archive(path):  # written by Keras 2.13-2.15
+        return legacy_keras2_archive.load_keras2_archive(
+            path, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode
+        )
     return saving_lib.load_model(
         path, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode
     )
@@ -64,6 +70,12 @@ def save_weights(model: Any, filepath: Any, overwrite: bool = True, **kwargs: An
 
 def load_weights(model: Any, filepath: Any, skip_mismatch: bool = False, **kwargs: Any) -> None:
     path = _path(filepath)
+    if path.endswith(".keras"):
+        from kerasx.saving import legacy_keras2_archive
+
+        if legacy_keras2_archive.is_keras2_archive(path):  # written by Keras 2.13-2.15
+            legacy_keras2_archive.load_weights_from_keras2_archive(model, path)
+            return
     if path.endswith(".keras") or path.endswith(".weights.h5"):
         saving_lib.load_weights(model, path, skip_mismatch=skip_mismatch)
         return

@@ -26,14 +26,60 @@ from kerasx.saving.serialization import deserialize_keras_object, serialize_kera
 
 KERAS_VERSION = "3.15.1"  # the Keras 3 file version kerasx writes
 MAX_MEMBER_BYTES = 16 * 1024**3
-MAX_CONFIG_BYTES = 256 * 1024**2
+MAX_CONFIG_BYTES = 64 * 1024**2
+MAX_MEMBERS = 100_000
+# A member that inflates past the floor *and* past this ratio of its stored size is a
+# decompression bomb (Keras and kerasx store members uncompressed).
+BOMB_FLOOR_BYTES = 64 * 1024**2
+MAX_EXPANSION = 100
 _MEMBERS = ("config.json", "metadata.json", "model.weights.h5")
+_TMP_SUFFIX = ".kerasx-tmp"
+
+
+def _tmp_prefix(filepath: str) -> str:
+    return f".{os.path.basename(filepath)}."
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def _remove_stale_temps(filepath: str) -> None:
+    """Delete temp files that an earlier save of ``filepath`` left behind when its
+    process was killed (their name carries the writer's pid, checked to be gone)."""
+    directory = os.path.dirname(os.path.abspath(filepath))
+    prefix = _tmp_prefix(filepath)
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(_TMP_SUFFIX)):
+            continue
+        pid_text = name[len(prefix) :].split(".", 1)[0]
+        if not pid_text.isdigit() or int(pid_text) == os.getpid() or _pid_alive(int(pid_text)):
+            continue
+        try:
+            os.remove(os.path.join(directory, name))
+        except OSError:
+            pass
 
 
 def atomic_write(filepath: str, write: Any) -> None:
-    """Call ``write(tmp_path)`` then rename the temp file over ``filepath``."""
-    directory = os.path.dirname(os.path.abspath(filepath)) or "."
-    fd, tmp = tempfile.mkstemp(prefix=".kerasx-", suffix=".tmp", dir=directory)
+    """Call ``write(tmp_path)`` on a temp file beside ``filepath``, flush it to disk,
+    then rename it over ``filepath``: readers see the old file or the new one, never
+    half of one, even if this process is killed."""
+    directory = os.path.dirname(os.path.abspath(filepath))
+    _remove_stale_temps(filepath)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f"{_tmp_prefix(filepath)}{os.getpid()}.", suffix=_TMP_SUFFIX, dir=directory
+    )
     os.close(fd)
     try:
         write(tmp)
@@ -44,6 +90,21 @@ def atomic_write(filepath: str, write: Any) -> None:
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
+    _fsync_dir(directory)
+
+
+def _fsync_dir(directory: str) -> None:
+    """Persist the rename itself (POSIX); a no-op where directories cannot be opened."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def save_weights_to_h5(model: Any, target: Any) -> None:
@@ -62,6 +123,10 @@ def save_weights_to_h5(model: Any, target: Any) -> None:
 def load_weights_from_h5(
     model: Any, reader: H5Reader, skip_mismatch: bool = False, include_optimizer: bool = True
 ) -> None:
+    """Assign every variable of ``model`` from ``reader``, by Keras 3 weight path.
+
+    Shapes are compared with the file's *declared* shapes before any data is read, so a
+    file cannot make kerasx allocate more than the model itself holds."""
     problems = []
     for path, obj in object_walk.walk(model):
         if path.split("/")[0] == "optimizer" and not include_optimizer:
@@ -69,22 +134,23 @@ def load_weights_from_h5(
         variables = object_walk.own_variables(obj)
         if path.startswith("optimizer") and not variables:
             continue
-        arrays = reader.read(path)
-        if not variables and not arrays:
+        datasets = reader.datasets(path)
+        if not variables and not datasets:
             continue
-        if len(arrays) != len(variables):
-            msg = f"Layer '{getattr(obj, 'name', path)}' (path '{path}') expects {len(variables)} variables, but the file '{reader.name}' holds {len(arrays)}."
+        if len(datasets) != len(variables):
+            msg = f"Layer '{getattr(obj, 'name', path)}' (path '{path}') expects {len(variables)} variables, but the file '{reader.name}' holds {len(datasets)}."
             if skip_mismatch:
                 problems.append(msg)
                 continue
             raise LoadError(msg)
-        for var, arr in zip(variables, arrays):
-            if tuple(var.shape) != tuple(arr.shape):
-                msg = f"Variable '{var.path}' has shape {tuple(var.shape)}, but the file '{reader.name}' stores shape {tuple(arr.shape)} at '{path}'."
+        for var, ds in zip(variables, datasets):
+            if tuple(var.shape) != tuple(ds.shape):
+                msg = f"Variable '{var.path}' has shape {tuple(var.shape)}, but the file '{reader.name}' stores shape {tuple(ds.shape)} at '{path}'."
                 if skip_mismatch:
                     problems.append(msg)
                     continue
                 raise LoadError(msg)
+            arr = reader.read_dataset(ds)
             var.assign(arr.astype(np.dtype(var.dtype)) if var.dtype != "bfloat16" else arr)
     if problems:
         import warnings
@@ -120,17 +186,37 @@ def _json_default(obj: Any) -> Any:
 
 
 def _open_archive(filepath: str) -> zipfile.ZipFile:
+    """Open a ``.keras`` zip after checking every member: no absolute or ``..`` names,
+    no links, no bombs.  Nothing is ever extracted to disk."""
     try:
         zf = zipfile.ZipFile(filepath, "r")
     except FileNotFoundError:
         raise FileNotFoundError(f"No such file: '{filepath}'") from None
-    except (zipfile.BadZipFile, OSError, ValueError) as e:
+    except IsADirectoryError:
         raise LoadError(
-            f"'{filepath}' is not a valid .keras file (a zip archive was expected): {e}"
+            f"'{filepath}' is a directory; kerasx only loads zipped .keras files."
         ) from None
-    for info in zf.infolist():
+    except Exception as e:  # BadZipFile, OSError, ValueError, struct/overflow errors...
+        raise LoadError(
+            f"'{filepath}' is not a valid .keras file (a zip archive was expected): "
+            f"{type(e).__name__}: {e}"
+        ) from None
+    try:
+        _check_members(zf, filepath)
+    except BaseException:
+        zf.close()
+        raise
+    return zf
+
+
+def _check_members(zf: zipfile.ZipFile, filepath: str) -> None:
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise LoadError(f"'{filepath}': the archive has {len(infos)} members, over the limit.")
+    for info in infos:
         name = info.filename
-        if name.startswith("/") or "\\" in name or ".." in name.split("/") or ":" in name:
+        parts = name.replace("\\", "/").split("/")
+        if name.startswith("/") or "\\" in name or ".." in parts or ":" in name or "\0" in name:
             raise LoadError(f"'{filepath}': archive member '{name}' has an unsafe path.")
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):
@@ -141,7 +227,13 @@ def _open_archive(filepath: str) -> zipfile.ZipFile:
             raise LoadError(
                 f"'{filepath}': archive member '{name}' declares {info.file_size} bytes, over the limit."
             )
-    return zf
+        if info.file_size > BOMB_FLOOR_BYTES and info.file_size > MAX_EXPANSION * max(
+            info.compress_size, 1
+        ):
+            raise LoadError(
+                f"'{filepath}': archive member '{name}' would inflate {info.compress_size} bytes "
+                f"to {info.file_size}: refusing a likely decompression bomb."
+            )
 
 
 def _read_member(zf: zipfile.ZipFile, name: str, filepath: str, limit: int) -> bytes:
@@ -167,20 +259,32 @@ def _read_member(zf: zipfile.ZipFile, name: str, filepath: str, limit: int) -> b
     return data
 
 
+def _parse_config(data: bytes, filepath: str) -> Any:
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError) as e:  # JSONDecodeError, bad UTF-8, deep nesting
+        raise LoadError(
+            f"'{filepath}': config.json is not valid JSON ({type(e).__name__}: {e})."
+        ) from None
+
+
 def load_model(
     filepath: str,
     custom_objects: dict[str, Any] | None = None,
     compile: bool = True,
     safe_mode: bool = True,
 ) -> Any:  # noqa: A002
-    """Rebuild a model from a ``.keras`` archive written by kerasx or Keras 3."""
+    """Rebuild a model from a ``.keras`` archive written by kerasx or Keras 3.
+
+    Every failure caused by the file's contents is a :class:`LoadError` naming it."""
     zf = _open_archive(filepath)
     with zf:
-        try:
-            config = json.loads(_read_member(zf, "config.json", filepath, MAX_CONFIG_BYTES))
-        except json.JSONDecodeError as e:
-            raise LoadError(f"'{filepath}': config.json is not valid JSON ({e}).") from None
-        if not compile and isinstance(config, dict):
+        config = _parse_config(
+            _read_member(zf, "config.json", filepath, MAX_CONFIG_BYTES), filepath
+        )
+        if not isinstance(config, dict):
+            raise LoadError(f"'{filepath}': config.json does not hold a model config.")
+        if not compile:
             config = {k: v for k, v in config.items() if k != "compile_config"}
         try:
             model = deserialize_keras_object(
@@ -188,15 +292,37 @@ def load_model(
             )
         except LoadError:
             raise
-        except (ValueError, TypeError, KeyError) as e:
-            raise type(e)(f"Could not rebuild the model stored in '{filepath}': {e}") from e
+        except Exception as e:
+            raise LoadError(
+                f"Could not rebuild the model stored in '{filepath}': {type(e).__name__}: {e}"
+            ) from e
+        if not object_walk.is_saveable(model):
+            raise LoadError(f"'{filepath}': config.json does not describe a model.")
         weights = _read_member(zf, "model.weights.h5", filepath, MAX_MEMBER_BYTES)
-    reader = H5Reader(weights, filepath)
+    _load_h5_into(model, weights, filepath, include_optimizer=compile)
+    return model
+
+
+def _load_h5_into(
+    model: Any,
+    source: str | bytes,
+    filepath: str,
+    skip_mismatch: bool = False,
+    include_optimizer: bool = True,
+) -> None:
+    reader = H5Reader(source, filepath)
     try:
-        load_weights_from_h5(model, reader, include_optimizer=compile)
+        load_weights_from_h5(
+            model, reader, skip_mismatch=skip_mismatch, include_optimizer=include_optimizer
+        )
+    except LoadError:
+        raise
+    except Exception as e:
+        raise LoadError(
+            f"Could not load the weights stored in '{filepath}': {type(e).__name__}: {e}"
+        ) from e
     finally:
         reader.close()
-    return model
 
 
 def save_weights(model: Any, filepath: str) -> None:
@@ -205,16 +331,15 @@ def save_weights(model: Any, filepath: str) -> None:
 
 
 def load_weights(model: Any, filepath: str, skip_mismatch: bool = False) -> None:
+    """Load variables from a ``.weights.h5`` file or the weights inside a ``.keras``."""
     if str(filepath).endswith(".keras"):
         zf = _open_archive(filepath)
         with zf:
             data = _read_member(zf, "model.weights.h5", filepath, MAX_MEMBER_BYTES)
-        reader = H5Reader(data, filepath)
-    else:
-        if not os.path.exists(filepath):
-            raise FileNotFoundError(f"No such file: '{filepath}'")
-        reader = H5Reader(str(filepath), str(filepath))
-    try:
-        load_weights_from_h5(model, reader, skip_mismatch=skip_mismatch, include_optimizer=False)
-    finally:
-        reader.close()
+        _load_h5_into(model, data, filepath, skip_mismatch=skip_mismatch, include_optimizer=False)
+        return
+    if not os.path.exists(filepath):
+        raise FileNotFoundError(f"No such file: '{filepath}'")
+    _load_h5_into(
+        model, str(filepath), str(filepath), skip_mismatch=skip_mismatch, include_optimizer=False
+    )

@@ -51,11 +51,19 @@ _BUILTIN_MODULES = (
     "keras.constraints",
     "keras.activations",
     "keras.dtype_policies",
+    "keras.random",
 )
+# Only these dtypes may appear in ``__numpy__`` / ``__tensor__`` values from a file:
+# object or structured dtypes could smuggle Python objects in.
+_SAFE_ARRAY_KINDS = "biuf?SU"
 
 
 def _safe_mode_default(safe_mode: bool | None) -> bool:
-    return True if safe_mode is None else bool(safe_mode)
+    # An unset safe_mode inherits the enclosing load's choice, so a nested from_config
+    # (Functional -> Lambda) sees the caller's safe_mode=False instead of the default.
+    if safe_mode is None:
+        return in_safe_mode()
+    return bool(safe_mode)
 
 
 def serialize_keras_object(obj: Any) -> Any:
@@ -192,10 +200,14 @@ def _lookup(
                 return found
     modules = []
     if module:
-        modules.append(_MODULE_ALIASES.get(module, module))
+        # The file's module is only a hint among the serializable namespaces: a name
+        # such as "keras.utils" or "keras.callbacks" (or "os") is never searched, so a
+        # file cannot reach helpers that touch files, the network or global state.
+        candidates = [_MODULE_ALIASES.get(module, module)]
         for prefix, target in _MODULE_ALIASES.items():
             if module.startswith(prefix + "."):
-                modules.append(target)
+                candidates.append(target)
+        modules.extend(m for m in candidates if m in _BUILTIN_MODULES)
     modules.extend(_BUILTIN_MODULES)
     for mod in modules:
         found = registry.builtin_module(mod).get(class_name)
@@ -207,7 +219,7 @@ def _lookup(
 def deserialize_keras_object(
     config: Any,
     custom_objects: dict[str, Any] | None = None,
-    safe_mode: bool | None = True,
+    safe_mode: bool | None = None,
     module_objects: dict[str, Any] | None = None,
     printable_module_name: str = "object",
 ) -> Any:
@@ -234,15 +246,17 @@ def deserialize_keras_object(
     class_name = config.get("class_name")
     if class_name is None:
         return config
-    inner = config.get("config")
-    if class_name == "__numpy__":
-        return np.array(inner["value"], dtype=inner["dtype"])
-    if class_name in ("__tensor__", "__bytes__"):
-        return (
-            np.array(inner["value"], dtype=inner.get("dtype"))
-            if class_name == "__tensor__"
-            else inner["value"].encode("utf-8")
+    if not isinstance(class_name, str):
+        raise ValueError(
+            f"Could not parse config: 'class_name' must be a string. Received: {_short(config)}"
         )
+    inner = config.get("config")
+    if class_name in ("__numpy__", "__tensor__"):
+        return _array_from_config(inner)
+    if class_name == "__bytes__":
+        if not isinstance(inner, dict) or not isinstance(inner.get("value"), str):
+            raise ValueError(f"Could not parse a bytes config: {_short(config)}")
+        return inner["value"].encode("utf-8")
     if class_name == "__lambda__":
         raise ValueError(
             "Requested the deserialization of a Python lambda, which runs arbitrary code. "
@@ -270,6 +284,9 @@ def deserialize_keras_object(
             "with `@kerasx.saving.register_keras_serializable()` or passed in `custom_objects`. "
             f"Received: config={_short(config)}"
         )
+    if not isinstance(cls, type):
+        # A function is returned, never called with arguments taken from the file.
+        return cls
     if not isinstance(inner, dict):
         inner = {} if inner is None else inner
     from_config: Callable[..., Any] = getattr(cls, "from_config", None) or (lambda c: cls(**c))
@@ -307,6 +324,22 @@ def in_safe_mode() -> bool:
     if _config.unsafe_deserialization_enabled():
         return False
     return _SafeModeScope.stack[-1] if _SafeModeScope.stack else True
+
+
+def _array_from_config(inner: Any) -> np.ndarray:
+    """A numeric/string array from ``{"value", "dtype"}``; object dtypes are refused."""
+    if not isinstance(inner, dict) or "value" not in inner:
+        raise ValueError(f"Could not parse an array config: {_short(inner)}")
+    try:
+        dtype = np.dtype(inner.get("dtype") or "float32")
+    except TypeError as e:
+        raise ValueError(f"Invalid array dtype in config: {inner.get('dtype')!r}") from e
+    if dtype.kind not in _SAFE_ARRAY_KINDS or dtype.fields is not None:
+        raise ValueError(f"Array dtype {dtype} is not allowed in a config.")
+    try:
+        return np.array(inner["value"], dtype=dtype)
+    except (TypeError, ValueError, OverflowError) as e:
+        raise ValueError(f"Could not build an array from config: {e}") from e
 
 
 def _short(config: Any) -> str:

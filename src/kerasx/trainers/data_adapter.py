@@ -4,7 +4,7 @@ Supported: NumPy arrays (and nested lists/tuples/dicts of them), pandas DataFram
 Series, Python generators and iterables yielding batches, :class:`kerasx.utils.PyDataset`,
 ``tf.data.Dataset`` and ``torch.utils.data.DataLoader``.  Framework objects are
 recognised by duck typing, so this module never imports a framework; their batches are
-converted to NumPy.  Each epoch yields ``(x, y, sample_weight)`` tuples.
+converted to NumPy.  Each epoch yields ``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)`` tuples.
 """
 
 from __future__ import annotations
@@ -75,6 +75,16 @@ def unpack_batch(batch: Any) -> tuple[Any, Any, Any]:
     ):
         return unpack_batch(tuple(batch))
     return batch, None, None
+
+
+def pack_batch(x: Any, y: Any = None, sample_weight: Any = None) -> tuple[Any, ...]:
+    """``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)``: what ``train_step`` receives,
+    as in Keras, so ``x, y = data`` works when there are no sample weights."""
+    if sample_weight is not None:
+        return (x, y, sample_weight)
+    if y is not None:
+        return (x, y)
+    return (x,)
 
 
 class ArrayAdapter:
@@ -156,7 +166,7 @@ class ArrayAdapter:
             else:
                 sl = slice(int(start), int(start) + self.batch_size)
                 take = lambda a, sl=sl: None if a is None else a[sl]  # noqa: E731
-            yield _map(take, self.x), _map(take, self.y), _map(take, self.sample_weight)
+            yield pack_batch(_map(take, self.x), _map(take, self.y), _map(take, self.sample_weight))
 
 
 def _map(fn: Any, tree: Any) -> Any:
@@ -238,7 +248,7 @@ class IterableAdapter:
             if self.class_weight is not None and y is not None:
                 sw = _class_weights_to_sample_weights(y, self.class_weight, sw)
             count += 1
-            yield x, y, sw
+            yield pack_batch(x, y, sw)
         if hasattr(self.data, "on_epoch_end"):
             self.data.on_epoch_end()
 

@@ -34,7 +34,7 @@ def value_and_grad(
     outer = state.current_stateless_scope()
     stateful = getattr(B, "stateful_value_and_grad", None)
     if outer is None and stateful is not None:
-        return stateful(loss_fn, [v.handle for v in variables], has_aux)
+        return stateful(loss_fn, [v._handle for v in variables], has_aux)
     values = [v.value for v in variables]
     ids = {id(v) for v in variables}
     updated: list[Variable] = []

@@ -103,3 +103,23 @@ __all__ = [
     "set_random_seed",
     "to_categorical",
 ]
+
+# tf.keras-era helpers (host-side NumPy/Pillow) and plots; Pillow, pydot and matplotlib
+# are imported only when these are called.
+from kerasx.preprocessing.image_io import array_to_img, img_to_array, load_img, save_img  # noqa: E402
+from kerasx.preprocessing.sequence import pad_sequences  # noqa: E402
+from kerasx.utils.file_utils import get_file  # noqa: E402  (downloads + cache)
+from kerasx.utils.model_plot import model_to_dot, plot_model  # noqa: E402
+from kerasx.utils.plotting import plot_history  # noqa: E402
+
+__all__ += [
+    "array_to_img",
+    "get_file",
+    "img_to_array",
+    "load_img",
+    "model_to_dot",
+    "pad_sequences",
+    "plot_history",
+    "plot_model",
+    "save_img",
+]

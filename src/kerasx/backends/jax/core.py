@@ -230,6 +230,11 @@ class CoreMixin:
         return jax.custom_gradient(fun)
 
     # ---------------------------------------------------------------- variables
+    def init_scope(self):
+        """Optional hook: initial values are computed concretely even when the first
+        call happens inside a trace (a subclassed model built in a jitted step)."""
+        return jax.ensure_compile_time_eval()
+
     def variable_create(self, value, trainable, name):
         return JaxVariable(tensor(value), bool(trainable), name)
 

@@ -462,6 +462,16 @@ class CoreMixin:
         if hasattr(handle, "_trainable"):
             handle._trainable = bool(trainable)
 
+    def init_scope(self):
+        """Optional hook: variables are created outside any tf.function being traced."""
+        return tf.init_scope()
+
+    def register_variable_class(self, cls):
+        """Optional hook: TensorFlow treats kerasx Variables as resource variables, so
+        ``tape.gradient(loss, model.trainable_weights)`` differentiates through them."""
+        cls._should_act_as_resource_variable = True
+        cls.handle = property(lambda var: var._handle.handle)
+
     # ---------------------------------------------------------------- gradients
     def stateful_value_and_grad(self, loss_fn, handles, has_aux=False):
         """Optional hook for stateful training: ``loss_fn()`` reads the variables

@@ -1,0 +1,1 @@
+"""Preprocessing layers (numeric, categorical, image and text)."""
