@@ -22,6 +22,7 @@ _SUBMODULES = {
     "applications",
     "backend",
     "callbacks",
+    "compat",
     "constraints",
     "datasets",
     "distribution",

@@ -94,28 +94,8 @@ def test_structure_matches_keras(ref, key):
     assert sorted(w.path for w in model.weights) == sorted(want["weight_paths"])
 
 
-def _branch_free(key):
-    return not STRUCTURE_CASES[key][0].startswith("ResNet")
-
-
 @pytest.mark.parametrize(
-    "key",
-    [
-        k
-        if _branch_free(k)
-        else pytest.param(
-            k,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason=(
-                    "Functional.layers orders branch layers depth-first; Keras orders by graph depth "
-                    "(models room change request)"
-                ),
-            ),
-        )
-        for k in sorted(STRUCTURE_CASES)
-        if k in ("vgg19_max", "mnv2_none", "resnet50_avg")
-    ],
+    "key", [k for k in sorted(STRUCTURE_CASES) if k in ("vgg19_max", "mnv2_none", "resnet50_avg")]
 )
 def test_layer_order_matches_keras(ref, key):
     fn, kwargs = STRUCTURE_CASES[key]
@@ -139,14 +119,16 @@ def test_weights_file_loads_with_identical_predictions(ref, key):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Keras-3 .weights.h5 files address Functional layers by position and kerasx's "
-    "Functional lists ResNet's branch layers in a different order (models room)",
-)
 def test_resnet_weights_h5_positional_file(ref):
+    """Keras-3 .weights.h5 files address Functional layers by position, so this needs
+    kerasx to list ResNet's branch layers in Keras' order."""
     fn, kwargs = PREDICT_CASES["resnet50"]
-    _build(fn, kwargs, weights=os.path.join(ref["dir"], "resnet50.weights.h5"))
+    d = ref["dir"]
+    model = _build(fn, kwargs, weights=os.path.join(d, "resnet50.weights.h5"))
+    x = np.load(os.path.join(d, "x.npy"))
+    np.testing.assert_allclose(
+        _predict(model, x), np.load(os.path.join(d, "resnet50_pred.npy")), rtol=1e-4, atol=1e-4
+    )
 
 
 def test_resnet_legacy_h5_loads_by_name(ref):

@@ -287,11 +287,6 @@ def test_mha_functional_symbolic_call():
     assert tuple(_np(model([Q, V6])).shape) == (2, 3, 4)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Functional does not yet pass tensor masks to `<arg>_mask` call arguments "
-    "(change request to kerasx/models/functional.py)",
-)
 def test_mha_functional_masks_from_embedding(oracle):
     tokens = np.array([[3, 1, 0, 0], [2, 5, 4, 0]], dtype="int32")
 

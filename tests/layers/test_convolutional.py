@@ -109,13 +109,6 @@ SEPARABLE_DEPTHWISE_CASES = [
         {"filters": 4, "kernel_size": 3, "dilation_rate": 2, "activation": "tanh"},
         (2, 7, 6, 3),
         (2, 3, 2, 4),
-        # Backend bug, reported: on TensorFlow the gradient of ops.depthwise_conv with
-        # dilation_rate=2 fails (oneDNN DepthwiseConv2dNativeBackpropInput aborts).
-        marks=pytest.mark.xfail(
-            kerasx.config.backend() == "tensorflow",
-            reason="TF backend: depthwise_conv gradient with dilation 2 fails",
-            strict=True,
-        ),
     ),
     (
         layers.SeparableConv2D,

@@ -68,7 +68,10 @@ def spec(name: str) -> BackendSpec:
 
 def is_available(name: str) -> bool:
     """True when the backend's framework is installed (without importing it)."""
-    return importlib.util.find_spec(spec(name).framework) is not None
+    try:
+        return importlib.util.find_spec(spec(name).framework) is not None
+    except (ImportError, ValueError):  # an import blocker or a broken install
+        return False
 
 
 def available() -> list[str]:

@@ -14,6 +14,7 @@ from kerasx import _backend
 from kerasx.engine.keras_tensor import KerasTensor
 from kerasx.engine.operation import FunctionOperation, Node, Operation, tree_flatten, tree_unflatten
 from kerasx.layers.layer import Layer
+from kerasx.models.graph_order import operation_order
 from kerasx.models.model import Model
 from kerasx.saving.registry import keras_export
 
@@ -92,19 +93,8 @@ class Functional(Model):
         self._inputs = flat_in
         self._outputs = flat_out
         self._nodes = build_graph(flat_in, flat_out)
-        ops: list[Operation] = []
-        seen: set[int] = set()
-        for t in flat_in:
-            op = _history(t)[0]
-            if id(op) not in seen:
-                seen.add(id(op))
-                ops.append(op)
-        for node in self._nodes:
-            if id(node.operation) not in seen:
-                seen.add(id(node.operation))
-                ops.append(node.operation)
-        self._operations = ops
-        self._functional_layers = [op for op in ops if isinstance(op, Layer)]
+        self._operations = operation_order(flat_in, flat_out)
+        self._functional_layers = [op for op in self._operations if isinstance(op, Layer)]
         self.built = True
         self._build_shapes = {"input_shape": _struct_shapes(inputs)}
 
@@ -231,6 +221,8 @@ class Functional(Model):
                     and any(m is not None for m in in_masks)
                 ):
                     kwargs["mask"] = in_masks[0] if len(in_masks) == 1 else in_masks
+                if any(m is not None for m in in_masks):
+                    _add_named_masks(op, node, mask_of, kwargs)
                 out = op(*args, **kwargs)
                 flat_out = tree_flatten(out)[0]
                 if (
@@ -318,3 +310,26 @@ def _is_host_strings(value: Any) -> bool:
     if isinstance(value, (list, tuple)):
         value = np.asarray(value) if value and isinstance(value[0], (str, bytes, list)) else None
     return isinstance(value, np.ndarray) and value.dtype.kind in "USO"
+
+
+def _add_named_masks(op: Layer, node: Node, mask_of: dict[int, Any], kwargs: dict) -> None:
+    """Layers whose call takes ``<arg>_mask`` (attention: ``query_mask``, ``value_mask``,
+    ``key_mask``) receive the mask of the tensor bound to ``<arg>``, as in Keras."""
+    import inspect
+
+    names = op._call_sig.names
+    wanted = [n[: -len("_mask")] for n in names if n.endswith("_mask") and n != "mask"]
+    if not wanted:
+        return
+    try:
+        bound = inspect.signature(op.call).bind_partial(*node.args, **node.kwargs).arguments
+    except TypeError:
+        return
+    for arg in wanted:
+        key = f"{arg}_mask"
+        tensor = bound.get(arg)
+        if key in node.kwargs or not isinstance(tensor, KerasTensor):
+            continue
+        mask = mask_of.get(id(tensor))
+        if mask is not None:
+            kwargs[key] = mask

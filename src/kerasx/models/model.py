@@ -108,6 +108,8 @@ class Model(Trainer, Layer):
 
         save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
 
+    from kerasx.export.method import export  # Model.export(filepath, format=...)
+
     def save_weights(self, filepath: Any, overwrite: bool = True, **kwargs: Any) -> None:
         from kerasx.saving.saving_api import save_weights
 

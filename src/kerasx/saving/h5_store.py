@@ -177,5 +177,13 @@ class H5Writer:
         for i, arr in enumerate(arrays):
             group.create_dataset(str(i), data=np.asarray(arr))
 
+    def write_store(self, path: str, name: str, store: dict[str, Any]) -> None:
+        """Arrays under the keys a layer's ``save_own_variables`` chose."""
+        gpath = f"{path}/vars" if path else "vars"
+        group = self.file.require_group(gpath)
+        group.attrs["name"] = name
+        for key, arr in store.items():
+            group.create_dataset(str(key), data=np.asarray(arr))
+
     def close(self) -> None:
         self.file.close()

@@ -107,10 +107,25 @@ def _fsync_dir(directory: str) -> None:
         os.close(fd)
 
 
+def _custom_hook(obj: Any, name: str) -> Any:
+    """A layer's own ``save_own_variables`` / ``load_own_variables`` (Keras' per-layer
+    state hooks, e.g. TF-IDF weights of lookup layers); None for the standard layout.
+    Optimizers define them too but follow the standard layout, handled here."""
+    if hasattr(obj, "apply_gradients"):
+        return None
+    return getattr(obj, name, None)
+
+
 def save_weights_to_h5(model: Any, target: Any) -> None:
     writer = H5Writer(target)
     try:
         for path, obj in object_walk.walk(model):
+            hook = _custom_hook(obj, "save_own_variables")
+            if hook is not None:
+                store: dict[str, Any] = {}
+                hook(store)
+                writer.write_store(path, getattr(obj, "name", type(obj).__name__.lower()), store)
+                continue
             writer.write(
                 path,
                 getattr(obj, "name", type(obj).__name__.lower()),
@@ -130,6 +145,11 @@ def load_weights_from_h5(
     problems = []
     for path, obj in object_walk.walk(model):
         if path.split("/")[0] == "optimizer" and not include_optimizer:
+            continue
+        hook = _custom_hook(obj, "load_own_variables")
+        if hook is not None:
+            datasets = reader.datasets(path)
+            hook({ds.name.rsplit("/", 1)[-1]: reader.read_dataset(ds) for ds in datasets})
             continue
         variables = object_walk.own_variables(obj)
         if path.startswith("optimizer") and not variables:
@@ -173,8 +193,55 @@ def save_model(model: Any, filepath: str) -> None:
             zf.writestr("metadata.json", json.dumps(metadata))
             zf.writestr("config.json", json.dumps(config, default=_json_default))
             zf.writestr("model.weights.h5", weights.getvalue())
+            _save_assets(model, zf)
 
     atomic_write(filepath, write)
+
+
+def _save_assets(model: Any, zf: zipfile.ZipFile) -> None:
+    """Files written by ``save_assets`` (e.g. adapted vocabularies) go under
+    ``assets/<weight path>/`` as in Keras."""
+    for path, obj in object_walk.walk(model):
+        hook = getattr(obj, "save_assets", None)
+        if hook is None:
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            hook(tmp)
+            for root, _, files in os.walk(tmp):
+                for fname in files:
+                    full = os.path.join(root, fname)
+                    rel = os.path.relpath(full, tmp).replace(os.sep, "/")
+                    zf.write(full, f"assets/{path}/{rel}" if path else f"assets/{rel}")
+
+
+def _load_assets(model: Any, zf: zipfile.ZipFile, filepath: str) -> None:
+    """Give each object with ``load_assets`` a temporary folder holding its own
+    ``assets/<path>/`` members (already checked by :func:`_check_members`); nothing
+    outside the archive is ever read."""
+    names = [n for n in zf.namelist() if n.startswith("assets/") and not n.endswith("/")]
+    if not names:
+        return
+    for path, obj in object_walk.walk(model):
+        hook = getattr(obj, "load_assets", None)
+        if hook is None:
+            continue
+        prefix = f"assets/{path}/" if path else "assets/"
+        mine = [n for n in names if n.startswith(prefix)]
+        if not mine:
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            for name in mine:
+                target = os.path.join(tmp, *name[len(prefix) :].split("/"))
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                with open(target, "wb") as f:
+                    f.write(_read_member(zf, name, filepath, MAX_MEMBER_BYTES))
+            try:
+                hook(tmp)
+            except Exception as e:
+                raise LoadError(
+                    f"Could not load the assets of '{path}' from '{filepath}': "
+                    f"{type(e).__name__}: {e}"
+                ) from e
 
 
 def _json_default(obj: Any) -> Any:
@@ -299,7 +366,8 @@ def load_model(
         if not object_walk.is_saveable(model):
             raise LoadError(f"'{filepath}': config.json does not describe a model.")
         weights = _read_member(zf, "model.weights.h5", filepath, MAX_MEMBER_BYTES)
-    _load_h5_into(model, weights, filepath, include_optimizer=compile)
+        _load_h5_into(model, weights, filepath, include_optimizer=compile)
+        _load_assets(model, zf, filepath)  # after the weights, as Keras (TF-IDF needs both)
     return model
 
 

@@ -62,7 +62,8 @@ def _safe_mode_default(safe_mode: bool | None) -> bool:
     # An unset safe_mode inherits the enclosing load's choice, so a nested from_config
     # (Functional -> Lambda) sees the caller's safe_mode=False instead of the default.
     if safe_mode is None:
-        return in_safe_mode()
+        inherited = in_safe_mode()
+        return True if inherited is None else inherited
     return bool(safe_mode)
 
 
@@ -316,14 +317,22 @@ class _SafeModeScope:
         _SafeModeScope.stack.pop()
 
 
-def in_safe_mode() -> bool:
-    """True unless the current load was started with ``safe_mode=False`` (or the user
-    called ``kerasx.config.enable_unsafe_deserialization()``)."""
+def in_safe_mode() -> bool | None:
+    """The safe_mode of the load in progress; None outside any load (as in Keras: a
+    user rebuilding their own in-memory objects, e.g. ``clone_model`` of a Lambda, is
+    not loading a file).  False when ``kerasx.config.enable_unsafe_deserialization()``
+    was called."""
     from kerasx import config as _config
 
     if _config.unsafe_deserialization_enabled():
         return False
-    return _SafeModeScope.stack[-1] if _SafeModeScope.stack else True
+    return _SafeModeScope.stack[-1] if _SafeModeScope.stack else None
+
+
+def in_loading_scope() -> bool:
+    """True while a deserialization (file load or ``from_config`` via
+    ``deserialize_keras_object``) is running."""
+    return bool(_SafeModeScope.stack)
 
 
 def _array_from_config(inner: Any) -> np.ndarray:

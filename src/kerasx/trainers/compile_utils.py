@@ -93,7 +93,7 @@ class CompileLoss:
             if self.loss_weights is None
             else _match(self.loss_weights, y_pred, names, "loss_weights")
         )
-        self.losses = [None if s is None else losses_mod.get(s) for s in specs]
+        self.losses = [None if s is None else _as_loss(losses_mod.get(s)) for s in specs]
         self.weights = [1.0 if w is None else float(w) for w in weights]
         self.names = names
         # With several outputs each output's (weighted) loss is logged as `<name>_loss`.
@@ -143,6 +143,16 @@ class CompileLoss:
         if total is None:
             total = ops.convert_to_tensor(0.0)
         return total, per_output
+
+
+def _as_loss(fn: Any) -> Any:
+    """Plain loss functions get Keras' wrapper: ranks reconciled ((n,) vs (n, 1)) and
+    sample weights applied with the standard reduction."""
+    from kerasx.losses import Loss, LossFunctionWrapper
+
+    if isinstance(fn, Loss) or not callable(fn):
+        return fn
+    return LossFunctionWrapper(fn, name=getattr(fn, "__name__", None))
 
 
 def _call_loss(fn: Any, y_true: Any, y_pred: Any, sample_weight: Any) -> Any:

@@ -82,6 +82,16 @@ class CoreMixin:
             x = to_tensor(x)
         return tuple(x.shape)
 
+    def dynamic_shape(self, x):
+        """Static dims as ints; dims unknown while tracing as ``tf.shape`` scalars."""
+        if not isinstance(x, (Tensor, Variable)):
+            x = to_tensor(x)
+        static = tuple(x.shape)
+        if all(d is not None for d in static):
+            return static
+        dynamic = tf.shape(x)
+        return tuple(dynamic[i] if d is None else d for i, d in enumerate(static))
+
     def dtype(self, x):
         if isinstance(x, (Tensor, Variable)):
             return x.dtype.name
@@ -472,6 +482,13 @@ class CoreMixin:
         cls._should_act_as_resource_variable = True
         cls.handle = property(lambda var: var._handle.handle)
 
+        def convert(var, dtype=None, name=None, as_ref=False):
+            value = var.value
+            return value if dtype is None else tf.cast(value, dtype)
+
+        # ``tf_tensor * kerasx_variable`` (also inside tf.function) reads the value.
+        tf.register_tensor_conversion_function(cls, convert)
+
     # ---------------------------------------------------------------- gradients
     def stateful_value_and_grad(self, loss_fn, handles, has_aux=False):
         """Optional hook for stateful training: ``loss_fn()`` reads the variables
@@ -552,6 +569,9 @@ class CoreMixin:
             fn,
             jit_compile=bool(jit_compile) if jit_compile is not None else None,
             reduce_retracing=True,
+            # kerasx code never branches in Python on tensor values, so AutoGraph's
+            # source conversion would only cost tracing time.
+            autograph=False,
         )
 
     # ------------------------------------------------------------------ devices

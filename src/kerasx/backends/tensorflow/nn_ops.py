@@ -199,7 +199,13 @@ class NNMixin:
 
     @staticmethod
     def _depthwise_raw(x, k, strides, pad, dil):
-        """The native kernel directly: it accepts stride and dilation together."""
+        """The native kernel directly: it accepts stride and dilation together.
+
+        With dilation and unit strides, ``tf.nn.depthwise_conv2d`` (space-to-batch around
+        an undilated kernel) is used instead: the native kernel's gradient aborts in oneDNN
+        when dilated."""
+        if tuple(dil) != (1, 1) and tuple(strides) == (1, 1):
+            return tf.nn.depthwise_conv2d(x, k, [1, 1, 1, 1], pad, dilations=list(dil))
         return tf.raw_ops.DepthwiseConv2dNative(
             input=x,
             filter=k,

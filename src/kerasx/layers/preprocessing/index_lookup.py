@@ -27,7 +27,7 @@ def loading_safely() -> bool:
     """True while a model is being loaded in safe mode (files outside the archive refused)."""
     from kerasx.saving import serialization
 
-    return bool(serialization._SafeModeScope.stack) and serialization.in_safe_mode()
+    return serialization.in_loading_scope() and bool(serialization.in_safe_mode())
 
 
 def refuse_vocabulary_file(path: str) -> None:
