@@ -62,8 +62,7 @@ def _safe_mode_default(safe_mode: bool | None) -> bool:
     # An unset safe_mode inherits the enclosing load's choice, so a nested from_config
     # (Functional -> Lambda) sees the caller's safe_mode=False instead of the default.
     if safe_mode is None:
-        inherited = in_safe_mode()
-        return True if inherited is None else inherited
+        return in_safe_mode()
     return bool(safe_mode)
 
 
@@ -317,16 +316,16 @@ class _SafeModeScope:
         _SafeModeScope.stack.pop()
 
 
-def in_safe_mode() -> bool | None:
-    """The safe_mode of the load in progress; None outside any load (as in Keras: a
-    user rebuilding their own in-memory objects, e.g. ``clone_model`` of a Lambda, is
-    not loading a file).  False when ``kerasx.config.enable_unsafe_deserialization()``
-    was called."""
+def in_safe_mode() -> bool:
+    """True unless the current load was started with ``safe_mode=False`` (or the user
+    called ``kerasx.config.enable_unsafe_deserialization()``).  Outside any load it is
+    True too: like Keras 3, rebuilding a Python lambda from a config (``from_config``,
+    ``clone_model``) needs an explicit opt-in."""
     from kerasx import config as _config
 
     if _config.unsafe_deserialization_enabled():
         return False
-    return _SafeModeScope.stack[-1] if _SafeModeScope.stack else None
+    return _SafeModeScope.stack[-1] if _SafeModeScope.stack else True
 
 
 def in_loading_scope() -> bool:
