@@ -66,7 +66,7 @@ def test_pydataset_with_workers():
     history = model.fit(Batches(workers=2, use_multiprocessing=False), epochs=2, verbose=0)
     _check(model, history)
     preds = model.predict(Batches(), verbose=0)
-    np.testing.assert_allclose(preds, model.predict(X, verbose=0), rtol=1e-6)
+    np.testing.assert_allclose(preds, model.predict(X, verbose=0), rtol=1e-5, atol=1e-6)
 
 
 @requires_training
@@ -78,7 +78,7 @@ def test_pandas_dataframe_and_series():
     history = model.fit(frame, target, batch_size=BATCH, epochs=2, shuffle=False, verbose=0)
     _check(model, history)
     np.testing.assert_allclose(
-        model.predict(frame, verbose=0), model.predict(X, verbose=0), rtol=1e-6
+        model.predict(frame, verbose=0), model.predict(X, verbose=0), rtol=1e-5, atol=1e-6
     )
 
 
@@ -116,7 +116,7 @@ def test_torch_dataloader_on_any_backend():
     history = model.fit(loader, epochs=2, verbose=0)
     _check(model, history)
     np.testing.assert_allclose(
-        model.predict(loader, verbose=0), model.predict(X, verbose=0), rtol=1e-6
+        model.predict(loader, verbose=0), model.predict(X, verbose=0), rtol=1e-5, atol=1e-6
     )
 
 
@@ -151,4 +151,5 @@ def test_predict_on_numpy_backend_and_generators():
         for i in range(0, len(X), BATCH):
             yield (X[i : i + BATCH],)
 
-    np.testing.assert_allclose(model.predict(gen(), verbose=0), full, rtol=1e-6)
+    # Different batch sizes may take different kernels: float32 rounding only.
+    np.testing.assert_allclose(model.predict(gen(), verbose=0), full, rtol=1e-5, atol=1e-6)
