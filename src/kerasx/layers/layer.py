@@ -531,7 +531,7 @@ class Layer(Operation):
                 if out is not None:
                     # Keras reports the penalty per sample: divided by the batch size.
                     penalty = self.activity_regularizer(out)
-                    batch = ops.shape(out)[0] if len(out.shape) else 1
+                    batch = _backend.B.dynamic_shape(out)[0] if len(out.shape) else 1
                     self.add_loss(penalty / ops.cast(batch, penalty.dtype))
         return outputs
 

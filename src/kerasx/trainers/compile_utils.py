@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from kerasx import ops
+from kerasx import _backend, ops
 from kerasx.engine.operation import tree_flatten
 
 
@@ -138,7 +138,7 @@ class CompileLoss:
             per_output.append(value)
             term = value if w == 1.0 else ops.multiply(value, w)
             if tracker is not None:
-                tracker.update_state(value, sample_weight=ops.shape(yp)[0])
+                tracker.update_state(value, sample_weight=_backend.B.dynamic_shape(yp)[0])
             total = term if total is None else ops.add(total, term)
         if total is None:
             total = ops.convert_to_tensor(0.0)

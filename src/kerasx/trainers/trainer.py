@@ -619,8 +619,11 @@ def _batch_size(x: Any) -> Any:
     """The batch size, to weight each batch's loss in the epoch average."""
     for leaf in tree_flatten(x)[0]:
         shape = getattr(leaf, "shape", None)
-        if shape is not None and len(shape) and shape[0] is not None:
-            return int(shape[0])
+        if shape is not None and len(shape):
+            if shape[0] is not None:
+                return int(shape[0])
+            # Traced with an unknown batch (tf.function after a partial batch).
+            return _backend.B.dynamic_shape(leaf)[0]
     return None
 
 
