@@ -56,8 +56,33 @@ def _sgd(params: list, grads: list, slots: dict, hyper: dict) -> None:
 def _adam(params: list, grads: list, slots: dict, hyper: dict) -> None:
     b1, b2, eps = hyper["beta_1"], hyper["beta_2"], hyper["epsilon"]
     t = hyper["step"]
-    alpha = hyper["learning_rate"] * (1 - b2**t) ** 0.5 / (1 - b1**t)
     m, v = slots["momentums"], slots["velocities"]
+    fused = getattr(torch, "_fused_adam_", None)
+    if fused is not None:
+        # One kernel for the whole update.  torch divides sqrt(v) by sqrt(1 - b2^t)
+        # before adding epsilon, Keras adds epsilon to sqrt(v): scaling epsilon by
+        # 1 / sqrt(1 - b2^t) makes the two formulas identical.
+        step = torch.tensor(float(t), device=params[0].device)
+        try:
+            fused(
+                params,
+                grads,
+                m,
+                v,
+                slots.get("velocity_hats", []),
+                [step] * len(params),
+                lr=hyper["learning_rate"],
+                beta1=b1,
+                beta2=b2,
+                weight_decay=0.0,
+                eps=eps / (1 - b2**t) ** 0.5,
+                amsgrad=bool(hyper.get("amsgrad")),
+                maximize=False,
+            )
+            return
+        except (RuntimeError, TypeError, NotImplementedError):
+            pass  # e.g. a dtype or device the fused kernel lacks: multi-tensor path
+    alpha = hyper["learning_rate"] * (1 - b2**t) ** 0.5 / (1 - b1**t)
     torch._foreach_lerp_(m, grads, 1 - b1)
     torch._foreach_mul_(v, b2)
     torch._foreach_addcmul_(v, grads, grads, value=1 - b2)
