@@ -224,3 +224,18 @@ def test_bad_data_errors_name_both_shapes():
         model.fit(X, np.zeros((40, 3), "float32"), verbose=0)
     with pytest.raises(ValueError, match="compile"):
         kerasx.Sequential([kerasx.Input((5,)), layers.Dense(2)]).fit(X, Y_REG, verbose=0)
+
+
+def test_steps_per_execution_matches_keras(oracle):
+    """Several steps per compiled call give the same training as Keras (and as 1)."""
+    ours, theirs = _pair(oracle, 2)
+    for model, lib in ((ours, kerasx), (theirs, oracle)):
+        model.compile(optimizer=lib.optimizers.SGD(0.05), loss="mse", steps_per_execution=3)
+    seen = []
+    cb = kerasx.callbacks.LambdaCallback(on_train_batch_end=lambda b, logs=None: seen.append(b))
+    # 40 samples / batch 6 -> 7 batches: executions of 3, 3 and a last partial batch.
+    h1 = ours.fit(X, Y_REG, epochs=2, batch_size=6, shuffle=False, verbose=0, callbacks=[cb])
+    h2 = theirs.fit(X, Y_REG, epochs=2, batch_size=6, shuffle=False, verbose=0)
+    _assert_history(h1, h2)
+    _assert_weights(ours, theirs)
+    assert seen[:3] == [2, 5, 6]

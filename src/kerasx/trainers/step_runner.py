@@ -28,6 +28,7 @@ class StepRunner:
         self.stateless = getattr(B, "stateful_value_and_grad", None) is None
         self.eager = bool(getattr(model, "run_eagerly", False))
         self._fns: dict[str, Any] = {}
+        self._pure: dict[str, Any] = {}
         self._vars: dict[str, list[Any]] = {}
         self._values: list[Any] | None = None
         self._mode: str | None = None
@@ -63,7 +64,8 @@ class StepRunner:
                 or any(a is not b for a, b in zip(self._vars[mode], vs))
             ):
                 self._vars[mode] = vs
-                self._fns.pop(mode, None)
+                for key in [k for k in self._fns if k == mode or k.startswith(f"{mode}*")]:
+                    del self._fns[key]
             self._values = [v._raw_value() for v in vs]
 
     def _predict_values_current(self) -> bool:
@@ -115,9 +117,14 @@ class StepRunner:
             )
             return out, new
 
+        self._pure[mode] = pure
         fn = self._compile(pure, donate=mode != "predict")
         self._fns[mode] = fn
         return fn
+
+    def _pure_train(self) -> Any:
+        self._stateless_fn("train")
+        return self._pure["train"]
 
     def _stateful_fn(self, mode: str) -> Any:
         fn = self._fns.get(mode)
@@ -154,6 +161,37 @@ class StepRunner:
 
     def train(self, batch: Any) -> Any:
         return self._run("train", batch)
+
+    def train_many(self, batches: list[Any]) -> Any:
+        """Several training steps in one compiled call (``steps_per_execution``); the
+        logs are those of the last step."""
+        key = f"train*{len(batches)}"
+        batches = [self._convert(b) for b in batches]
+        fn = self._fns.get(key)
+        if self.stateless:
+            if fn is None:
+                inner = self._pure_train()
+
+                def many(values: list[Any], group: list[Any]) -> Any:
+                    out = None
+                    for b in group:
+                        out, values = inner(values, b)
+                    return out, values
+
+                fn = self._fns[key] = self._compile(many, donate=True)
+            out, self._values = fn(self._values, batches)
+            return out
+        if fn is None:
+            step = self.model.train_step
+
+            def many_stateful(group: list[Any]) -> Any:
+                out = None
+                for b in group:
+                    out = step(b)
+                return out
+
+            fn = self._fns[key] = self._compile(many_stateful, donate=False)
+        return fn(batches)
 
     def test(self, batch: Any) -> Any:
         return self._run("test", batch)

@@ -356,14 +356,17 @@ class Trainer:
             cbs.on_epoch_begin(epoch)
             step_logs: Any = None
             step = -1
-            for step, batch in enumerate(data):
+            for step, end, batches in _executions(data, self.steps_per_execution):
                 if step == 0:
-                    self._ensure_built(batch)
+                    self._ensure_built(batches[0])
                     runner.begin("train")
                 cbs.on_train_batch_begin(step)
-                step_logs = runner.train(batch)
+                step_logs = (
+                    runner.train(batches[0]) if len(batches) == 1 else runner.train_many(batches)
+                )
                 if cbs.needs_batch_logs("on_train_batch_end"):
-                    cbs.on_train_batch_end(step, _LazyLogs(step_logs))
+                    cbs.on_train_batch_end(end, _LazyLogs(step_logs))
+                step = end
                 if self.stop_training:
                     break
             if step < 0 and getattr(data, "exhausted", False):
@@ -585,6 +588,37 @@ class _LazyLogs(dict):
     def __len__(self) -> int:
         self._fill()
         return super().__len__()
+
+
+def _executions(data: Any, per_execution: int) -> Any:
+    """``(first step, last step, batches)`` groups for ``steps_per_execution``: up to
+    that many consecutive batches of one shape run in one compiled call, as in Keras
+    (callbacks see the first step at begin and the last at end)."""
+    if per_execution <= 1:
+        for step, batch in enumerate(data):
+            yield step, step, [batch]
+        return
+    group: list[Any] = []
+    start = 0
+    signature = None
+    for step, batch in enumerate(data):
+        sig = _shapes_of(batch)
+        if group and sig != signature:
+            yield start, start + len(group) - 1, group
+            group = []
+        if not group:
+            start, signature = step, sig
+        group.append(batch)
+        if len(group) == per_execution:
+            yield start, step, group
+            group = []
+    if group:
+        yield start, start + len(group) - 1, group
+
+
+def _shapes_of(batch: Any) -> Any:
+    leaves, tdef = tree_flatten(batch)
+    return tdef, tuple(getattr(v, "shape", None) for v in leaves)
 
 
 def _to_floats(logs: dict[str, Any]) -> dict[str, float]:
