@@ -239,3 +239,30 @@ def test_steps_per_execution_matches_keras(oracle):
     _assert_history(h1, h2)
     _assert_weights(ours, theirs)
     assert seen[:3] == [2, 5, 6]
+
+
+@pytest.mark.parametrize("optimizer", ["Adam", "RMSprop", "SGD"])
+def test_conv_model_optimizers_match_keras(oracle, optimizer):
+    """Conv kernels' gradients can be non-contiguous views (torch): the fused optimizer
+    paths must still update them exactly like Keras."""
+
+    def build(lib):
+        inp = lib.Input((6, 6, 2))
+        h = lib.layers.Conv2D(3, 3, padding="same", activation="relu")(inp)
+        h = lib.layers.SeparableConv2D(2, 3)(h)
+        out = lib.layers.Dense(3, activation="softmax")(lib.layers.Flatten()(h))
+        model = lib.Model(inp, out)
+        kw = {"momentum": 0.9} if optimizer == "SGD" else {}
+        model.compile(
+            getattr(lib.optimizers, optimizer)(0.01, **kw), "sparse_categorical_crossentropy"
+        )
+        return model
+
+    ours, theirs = build(kerasx), build(oracle)
+    ours.set_weights(theirs.get_weights())
+    x = RNG.normal(size=(16, 6, 6, 2)).astype("float32")
+    y = RNG.integers(0, 3, size=(16,))
+    h1 = ours.fit(x, y, epochs=2, batch_size=8, shuffle=False, verbose=0)
+    h2 = theirs.fit(x, y, epochs=2, batch_size=8, shuffle=False, verbose=0)
+    _assert_history(h1, h2)
+    _assert_weights(ours, theirs)

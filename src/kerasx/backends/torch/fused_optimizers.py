@@ -134,7 +134,9 @@ class FusedOptimizerMixin:
         update = _KINDS.get(kind)
         if update is None or len(params) != len(grads):
             return False
-        params, grads = list(params), list(grads)
+        # Gradients of permuted views (conv kernels) come back non-contiguous; the fused
+        # kernels index raw memory, so give them dense row-major tensors.
+        params, grads = list(params), [g.contiguous() for g in grads]
         slots = {k: list(v) for k, v in slots.items()}
         if not _uniform(params + grads + [t for ts in slots.values() for t in ts]):
             return False
