@@ -56,7 +56,7 @@ def _env() -> dict[str, str]:
         KERASX_BACKEND=BACKEND,
         OMP_WAIT_POLICY="PASSIVE",
         TF_CPP_MIN_LOG_LEVEL="3",
-        PYTHONPATH=str(ROOT),
+        PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p),
     )
 
 
