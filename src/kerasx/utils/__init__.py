@@ -104,22 +104,30 @@ __all__ = [
     "to_categorical",
 ]
 
-# tf.keras-era helpers (host-side NumPy/Pillow) and plots; Pillow, pydot and matplotlib
-# are imported only when these are called.
-from kerasx.preprocessing.image_io import array_to_img, img_to_array, load_img, save_img  # noqa: E402
-from kerasx.preprocessing.sequence import pad_sequences  # noqa: E402
-from kerasx.utils.file_utils import get_file  # noqa: E402  (downloads + cache)
-from kerasx.utils.model_plot import model_to_dot, plot_model  # noqa: E402
-from kerasx.utils.plotting import plot_history  # noqa: E402
+# tf.keras-era helpers, downloads and plots load on first use: `import kerasx` stays
+# close to the framework's own import time (urllib, h5py, Pillow, matplotlib are not
+# imported until needed).
+_LAZY = {
+    "array_to_img": "kerasx.preprocessing.image_io",
+    "img_to_array": "kerasx.preprocessing.image_io",
+    "load_img": "kerasx.preprocessing.image_io",
+    "save_img": "kerasx.preprocessing.image_io",
+    "pad_sequences": "kerasx.preprocessing.sequence",
+    "get_file": "kerasx.utils.file_utils",
+    "model_to_dot": "kerasx.utils.model_plot",
+    "plot_model": "kerasx.utils.model_plot",
+    "plot_history": "kerasx.utils.plotting",
+}
 
-__all__ += [
-    "array_to_img",
-    "get_file",
-    "img_to_array",
-    "load_img",
-    "model_to_dot",
-    "pad_sequences",
-    "plot_history",
-    "plot_model",
-    "save_img",
-]
+__all__ += sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kerasx.utils' has no attribute '{name}'")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
