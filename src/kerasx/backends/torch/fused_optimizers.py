@@ -19,6 +19,13 @@ from typing import Any
 import torch
 
 
+def _compiling() -> bool:
+    """Inside ``torch.compile`` the portable per-variable update is traced instead
+    (in-place fused kernels cannot be functionalized)."""
+    compiler = getattr(torch, "compiler", None)
+    return bool(compiler is not None and compiler.is_compiling())
+
+
 def _uniform(tensors: Sequence[Any]) -> bool:
     """All tensors are dense torch tensors of one dtype on one device."""
     if not tensors:
@@ -132,11 +139,12 @@ class FusedOptimizerMixin:
     ) -> bool:
         """Optional hook: update ``params`` (and ``slots``) in place; False if unsupported."""
         update = _KINDS.get(kind)
-        if update is None or len(params) != len(grads):
+        if update is None or len(params) != len(grads) or _compiling():
             return False
         # Gradients of permuted views (conv kernels) come back non-contiguous; the fused
         # kernels index raw memory, so give them dense row-major tensors.
-        params, grads = list(params), [g.contiguous() for g in grads]
+        params = list(params)
+        grads = [g.contiguous() if isinstance(g, torch.Tensor) else g for g in grads]
         slots = {k: list(v) for k, v in slots.items()}
         if not _uniform(params + grads + [t for ts in slots.values() for t in ts]):
             return False
@@ -149,7 +157,7 @@ class FusedOptimizerMixin:
     def fused_weight_decay(self, params: Sequence[Any], factor: float) -> bool:
         """``p -= p * factor`` for every tensor at once; False if unsupported."""
         params = list(params)
-        if not _uniform(params):
+        if _compiling() or not _uniform(params):
             return False
         with torch.no_grad():
             torch._foreach_mul_(params, 1.0 - factor)
