@@ -37,6 +37,10 @@ Optional hooks (looked up with ``getattr``; absent means "use the portable path"
 * ``fused_optimizer_step(kind, params, grads, slots, hyper)`` and
   ``fused_weight_decay(params, factor)``: multi-tensor in-place optimizer updates for
   eager stateful training (PyTorch ``_foreach``); return False to decline.
+* ``fused_lstm(inputs, h, c, kernel, recurrent_kernel, bias, go_backwards,
+  return_sequences)``: a whole-sequence LSTM (tanh / sigmoid, Keras gate order) in one
+  framework call (PyTorch ``torch.lstm``); returns ``(last, outputs, [h, c])`` or None to
+  decline.
 """
 
 from __future__ import annotations
@@ -70,6 +74,10 @@ class CoreProtocol(abc.ABC):
     name: str = ""
     #: Whether gradients (and so training) are available.
     supports_training: bool = True
+    #: Whether repeated eager ``model(x)`` calls of built-in models should run through
+    #: :meth:`compile_function` (worth it where eager ops dispatch one by one and a
+    #: compiled call is cheap: JAX, TensorFlow; see ``kerasx.models.compiled_call``).
+    compile_eager_calls: bool = False
 
     # ------------------------------------------------------------------ tensors
     @abc.abstractmethod

@@ -494,7 +494,11 @@ class Layer(Operation):
                     return self.__call__(*args, **kwargs)
                 finally:
                     stack.pop()
-        if any_symbolic(args, kwargs):
+        if kwargs or len(args) != 1 or isinstance(args[0], (list, tuple, dict)):
+            symbolic = any_symbolic(args, kwargs)
+        else:  # the common `layer(x)`: no tree to walk
+            symbolic = isinstance(args[0], KerasTensor)
+        if symbolic:
             return self.symbolic_call(*args, **kwargs)
         if args:
             first = self._convert_input(args[0])

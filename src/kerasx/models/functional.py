@@ -14,6 +14,7 @@ from kerasx import _backend
 from kerasx.engine.keras_tensor import KerasTensor
 from kerasx.engine.operation import FunctionOperation, Node, Operation, tree_flatten, tree_unflatten
 from kerasx.layers.layer import Layer
+from kerasx.models.functional_run import Plan, run_plan
 from kerasx.models.graph_order import operation_order
 from kerasx.models.model import Model
 from kerasx.saving.registry import keras_export
@@ -97,6 +98,9 @@ class Functional(Model):
         self._functional_layers = [op for op in self._operations if isinstance(op, Layer)]
         self.built = True
         self._build_shapes = {"input_shape": _struct_shapes(inputs)}
+
+    def _compiled_call_graph(self) -> Any:
+        return self if type(self).call is Functional.call else None
 
     # The layer list is the graph's, not attribute tracking.
     def _tracked_layers(self):  # type: ignore[override]
@@ -202,56 +206,10 @@ class Functional(Model):
         return self._run(flat, masks, training)
 
     def _run(self, flat_inputs: list[Any], flat_masks: list[Any], training: Any) -> Any:
-        values: dict[int, Any] = {}
-        mask_of: dict[int, Any] = {}
-        for t, v, m in zip(self._inputs, flat_inputs, flat_masks):
-            values[id(t)] = v
-            mask_of[id(t)] = m
-        for node in self._nodes:
-            op = node.operation
-            args, kwargs = node.map_arguments(values)
-            if isinstance(op, Layer):
-                sig = op._call_sig
-                if sig.has_training and "training" not in node.kwargs:
-                    kwargs["training"] = training
-                in_masks = [mask_of.get(id(t)) for t in node.input_tensors]
-                if (
-                    sig.has_mask
-                    and "mask" not in node.kwargs
-                    and any(m is not None for m in in_masks)
-                ):
-                    kwargs["mask"] = in_masks[0] if len(in_masks) == 1 else in_masks
-                if any(m is not None for m in in_masks):
-                    _add_named_masks(op, node, mask_of, kwargs)
-                out = op(*args, **kwargs)
-                flat_out = tree_flatten(out)[0]
-                if (
-                    any(m is not None for m in in_masks)
-                    or type(op).compute_mask is not Layer.compute_mask
-                ):
-                    try:
-                        first = args[0] if args else None
-                        out_mask = op.compute_mask(
-                            first, in_masks[0] if len(in_masks) == 1 else in_masks
-                        )
-                    except (NotImplementedError, TypeError):
-                        out_mask = None
-                else:
-                    out_mask = None
-                out_masks = (
-                    tree_flatten(out_mask)[0]
-                    if isinstance(out_mask, (list, tuple))
-                    else [out_mask] * len(flat_out)
-                )
-            else:
-                out = op(*args, **kwargs)
-                flat_out = tree_flatten(out)[0]
-                out_masks = [None] * len(flat_out)
-            for t, v, m in zip(node.outputs, flat_out, out_masks):
-                values[id(t)] = v
-                mask_of[id(t)] = m
-        outs = [values[id(t)] for t in self._outputs]
-        return tree_unflatten(tree_flatten(self._outputs_struct)[1], outs)
+        plan = self.__dict__.get("_plan")
+        if plan is None:
+            plan = self.__dict__["_plan"] = Plan(self)
+        return run_plan(self, plan, flat_inputs, flat_masks, training)
 
     def compute_output_spec(self, inputs: Any, training: Any = None, mask: Any = None) -> Any:
         values: dict[int, Any] = {}
@@ -310,26 +268,3 @@ def _is_host_strings(value: Any) -> bool:
     if isinstance(value, (list, tuple)):
         value = np.asarray(value) if value and isinstance(value[0], (str, bytes, list)) else None
     return isinstance(value, np.ndarray) and value.dtype.kind in "USO"
-
-
-def _add_named_masks(op: Layer, node: Node, mask_of: dict[int, Any], kwargs: dict) -> None:
-    """Layers whose call takes ``<arg>_mask`` (attention: ``query_mask``, ``value_mask``,
-    ``key_mask``) receive the mask of the tensor bound to ``<arg>``, as in Keras."""
-    import inspect
-
-    names = op._call_sig.names
-    wanted = [n[: -len("_mask")] for n in names if n.endswith("_mask") and n != "mask"]
-    if not wanted:
-        return
-    try:
-        bound = inspect.signature(op.call).bind_partial(*node.args, **node.kwargs).arguments
-    except TypeError:
-        return
-    for arg in wanted:
-        key = f"{arg}_mask"
-        tensor = bound.get(arg)
-        if key in node.kwargs or not isinstance(tensor, KerasTensor):
-            continue
-        mask = mask_of.get(id(tensor))
-        if mask is not None:
-            kwargs[key] = mask

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from kerasx import _backend
 from kerasx.layers.layer import Layer
+from kerasx.models.compiled_call import DECLINED, compiled_model_call
 from kerasx.saving.registry import keras_export
 from kerasx.trainers.trainer import Trainer
 
@@ -31,6 +33,20 @@ class Model(Trainer, Layer):
         dtype = kwargs.pop("dtype", None)
         Layer.__init__(self, trainable=trainable, name=name, dtype=dtype, **kwargs)
         Trainer.__init__(self)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if _backend.B.compile_eager_calls:
+            graph = self._compiled_call_graph()
+            if graph is not None:
+                out = compiled_model_call(self, graph, args, kwargs)
+                if out is not DECLINED:
+                    return out
+        return Layer.__call__(self, *args, **kwargs)
+
+    def _compiled_call_graph(self) -> Any:
+        """The Functional graph that ``call`` runs, when it only runs that graph
+        (subclassed models: None, their ``call`` is user code)."""
+        return None
 
     @property
     def layers(self) -> list[Layer]:

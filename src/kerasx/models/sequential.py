@@ -133,6 +133,9 @@ class Sequential(Model):
             x = out
         return x
 
+    def _compiled_call_graph(self) -> Any:
+        return self._functional if type(self).call is Sequential.call else None
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if not self.built and args and not isinstance(args[0], KerasTensor) and self._stack:
             shape = getattr(args[0], "shape", None)

@@ -41,10 +41,15 @@ def _scan(args: tuple[Any, ...]) -> int:
     return state
 
 
-def _convert(args: tuple[Any, ...]) -> tuple[Any, ...]:
-    return tuple(
-        type(a)(_unwrap(t) for t in a) if type(a) in (list, tuple) else _unwrap(a) for a in args
-    )
+def _convert(args: tuple[Any, ...]) -> list[Any]:
+    out = []
+    for a in args:
+        if isinstance(a, SpecialTensorBase):
+            a = a.value  # a Variable: _scan returned before any KerasTensor
+        elif type(a) in (list, tuple):
+            a = type(a)([_unwrap(t) for t in a])
+        out.append(a)
+    return out
 
 
 def make_op(name: str, module: str) -> Callable[..., Any]:

@@ -53,6 +53,7 @@ class CoreMixin:
 
     name = "jax"
     supports_training = True
+    compile_eager_calls = True
 
     # ------------------------------------------------------------------ tensors
     def is_tensor(self, x):

@@ -15,3 +15,4 @@ class TensorFlowBackend(CoreMixin, NumpyMixin, ArrayMixin, NNMixin, MathMixin, B
 
     name = "tensorflow"
     supports_training = True
+    compile_eager_calls = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kerasx.backends.protocol import Backend
 from kerasx.backends.torch.core import CoreMixin
 from kerasx.backends.torch.fused_optimizers import FusedOptimizerMixin
+from kerasx.backends.torch.fused_rnn import FusedRNNMixin
 from kerasx.backends.torch.math_ops import MathMixin
 from kerasx.backends.torch.nn_ops import NNMixin
 from kerasx.backends.torch.numpy_more import NumpyMoreMixin
@@ -15,6 +16,7 @@ from kerasx.backends.torch.training import TrainingMixin
 class TorchBackend(
     TrainingMixin,
     FusedOptimizerMixin,
+    FusedRNNMixin,
     CoreMixin,
     NumpyMixin,
     NumpyMoreMixin,

@@ -53,6 +53,8 @@ class Lambda(Layer):
         arguments: extra keyword arguments for ``function``.
     """
 
+    _compiled_call_ok = False  # runs the user's function eagerly, as written
+
     def __init__(
         self,
         function: Callable[..., Any],

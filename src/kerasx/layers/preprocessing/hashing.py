@@ -23,6 +23,8 @@ class Hashing(Layer):
     ``mask_value`` that value maps to bin 0 and the others to ``[1, num_bins)``.
     """
 
+    _compiled_call_ok = False  # works on host NumPy values: cannot be traced
+
     def __init__(
         self,
         num_bins: int,

@@ -59,6 +59,8 @@ class IndexLookup(Layer):
     only with a ``mask_token`` in ``"int"`` mode.  Subclasses fix the token type.
     """
 
+    _compiled_call_ok = False  # works on host NumPy values: cannot be traced
+
     _is_string = False
 
     def __init__(

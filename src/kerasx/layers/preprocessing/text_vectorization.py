@@ -55,6 +55,8 @@ class TextVectorization(Layer):
     NumPy string arrays (a callable ``split`` maps one string to its tokens).
     """
 
+    _compiled_call_ok = False  # works on host NumPy values: cannot be traced
+
     def __init__(
         self,
         max_tokens: int | None = None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kerasx import activations, ops
+from kerasx import _backend, activations, ops
 from kerasx.layers.input_spec import InputSpec
 from kerasx.layers.rnn._helpers import unit_forget_bias_initializer
 from kerasx.layers.rnn.cell_base import DenseRNNCellBase, split_matmul
@@ -163,3 +163,34 @@ class LSTM(RecurrentLayerArgs, RNN):
                 f"{{'auto', True, False}}. Received: use_cudnn={use_cudnn}"
             )
         self.use_cudnn = use_cudnn
+
+    def inner_loop(
+        self, sequences: Any, initial_state: Any, mask: Any = None, training: Any = False
+    ) -> tuple[Any, Any, Any]:
+        # A backend may run the whole sequence in one call (PyTorch: torch.lstm) when the
+        # cell is the standard one: tanh / sigmoid, no mask, no dropout in this call.
+        fused = getattr(_backend.B, "fused_lstm", None)
+        cell = self.cell
+        if (
+            fused is not None
+            and mask is None
+            and not self.unroll
+            and cell.activation is activations.tanh
+            and cell.recurrent_activation is activations.sigmoid
+            and not (training and (cell.dropout > 0 or cell.recurrent_dropout > 0))
+        ):
+            bias = cell.bias.value if cell.use_bias else None
+            h, c = initial_state[0], initial_state[1]
+            out = fused(
+                sequences,
+                h,
+                c,
+                cell.kernel.value,
+                cell.recurrent_kernel.value,
+                bias,
+                self.go_backwards,
+                self.return_sequences,
+            )
+            if out is not None:
+                return out
+        return super().inner_loop(sequences, initial_state, mask=mask, training=training)
