@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import BACKEND, requires_training
 
 import kerasx as keras
+from conftest import BACKEND, requires_training
 from kerasx import _backend
 
 COMPILES = bool(_backend.B.compile_eager_calls)
@@ -55,9 +55,7 @@ def test_repeated_calls_equal_numpy_and_compile_where_supported():
     # Another batch size is another signature: eager first, compiled later, same maths.
     x2 = np.random.rand(7, 6).astype("float32")
     for _ in range(CALLS):
-        np.testing.assert_allclose(
-            _np(model(x2)), _mlp_reference(model, x2), rtol=1e-5, atol=1e-6
-        )
+        np.testing.assert_allclose(_np(model(x2)), _mlp_reference(model, x2), rtol=1e-5, atol=1e-6)
 
 
 @requires_training
@@ -200,7 +198,9 @@ def test_lstm_equal_numpy_in_training_and_inference():
     layer = keras.layers.LSTM(4, return_sequences=True, return_state=True, go_backwards=True)
     x = np.random.rand(2, 6, 3).astype("float32")
     seq, h_out, c_out = (_np(t) for t in layer(x))
-    k, rk, b = (v.numpy() for v in (layer.cell.kernel, layer.cell.recurrent_kernel, layer.cell.bias))
+    k, rk, b = (
+        v.numpy() for v in (layer.cell.kernel, layer.cell.recurrent_kernel, layer.cell.bias)
+    )
     h = np.zeros((2, 4), "float32")
     c = np.zeros((2, 4), "float32")
     want = []

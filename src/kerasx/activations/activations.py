@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kerasx import ops
+from kerasx import _backend, ops
 from kerasx.engine.keras_tensor import KerasTensor
 from kerasx.saving.registry import keras_export
 
@@ -19,7 +19,7 @@ Tensor = Any
 
 def _tensor(x: Any) -> Any:
     """Backend tensor for array-likes; KerasTensors and tensors pass through."""
-    if isinstance(x, KerasTensor) or ops.is_tensor(x):
+    if isinstance(x, KerasTensor) or _backend.B.is_tensor(x):
         return x
     return ops.convert_to_tensor(x)
 

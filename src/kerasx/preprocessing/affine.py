@@ -9,8 +9,6 @@ fall back to SciPy when it is installed.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from kerasx.saving.registry import keras_export
@@ -177,9 +175,33 @@ def flip_axis(x: np.ndarray, axis: int) -> np.ndarray:
     return np.flip(x, axis).copy()
 
 
-def _random_warp(x: np.ndarray, kwargs: dict[str, Any], **params: float) -> np.ndarray:
-    order = kwargs.pop("interpolation_order", 1)
-    return apply_affine_transform(x, **params, order=order, **kwargs)
+def _random_warp(
+    x: np.ndarray,
+    row_axis: int,
+    col_axis: int,
+    channel_axis: int,
+    fill_mode: str,
+    cval: float,
+    interpolation_order: int,
+    **params: float,
+) -> np.ndarray:
+    """Warp ``x`` by the drawn transform ``params`` (``theta``, ``tx``/``ty``, ``shear``,
+    ``zx``/``zy``).
+
+    The four ``random_*`` geometric helpers differ only in what they draw; they share
+    the axis, fill and interpolation settings, which pass through here unchanged to
+    :func:`apply_affine_transform` (``interpolation_order`` becomes its ``order``).
+    """
+    return apply_affine_transform(
+        x,
+        **params,
+        row_axis=row_axis,
+        col_axis=col_axis,
+        channel_axis=channel_axis,
+        fill_mode=fill_mode,
+        cval=cval,
+        order=interpolation_order,
+    )
 
 
 @keras_export("keras.preprocessing.image.random_rotation")
@@ -195,15 +217,9 @@ def random_rotation(
 ) -> np.ndarray:
     """Rotate by a uniform angle in ``[-rg, rg]`` degrees (NumPy's global RNG)."""
     theta = np.random.uniform(-rg, rg)
-    kw = dict(
-        row_axis=row_axis,
-        col_axis=col_axis,
-        channel_axis=channel_axis,
-        fill_mode=fill_mode,
-        cval=cval,
-        interpolation_order=interpolation_order,
+    return _random_warp(
+        x, row_axis, col_axis, channel_axis, fill_mode, cval, interpolation_order, theta=theta
     )
-    return _random_warp(x, kw, theta=theta)
 
 
 @keras_export("keras.preprocessing.image.random_shift")
@@ -220,17 +236,13 @@ def random_shift(
 ) -> np.ndarray:
     """Shift by uniform fractions of the height (``hrg``) and width (``wrg``)."""
     h, w = x.shape[row_axis], x.shape[col_axis]
+    # As in Keras 2: ``tx`` (applied along the width) scales with the height, and the
+    # other way round; the pairing is kept so seeded pipelines give the same pixels.
     tx = np.random.uniform(-hrg, hrg) * h
     ty = np.random.uniform(-wrg, wrg) * w
-    kw = dict(
-        row_axis=row_axis,
-        col_axis=col_axis,
-        channel_axis=channel_axis,
-        fill_mode=fill_mode,
-        cval=cval,
-        interpolation_order=interpolation_order,
+    return _random_warp(
+        x, row_axis, col_axis, channel_axis, fill_mode, cval, interpolation_order, tx=tx, ty=ty
     )
-    return _random_warp(x, kw, tx=tx, ty=ty)
 
 
 @keras_export("keras.preprocessing.image.random_shear")
@@ -246,15 +258,9 @@ def random_shear(
 ) -> np.ndarray:
     """Shear by a uniform angle in ``[-intensity, intensity]`` degrees."""
     shear = np.random.uniform(-intensity, intensity)
-    kw = dict(
-        row_axis=row_axis,
-        col_axis=col_axis,
-        channel_axis=channel_axis,
-        fill_mode=fill_mode,
-        cval=cval,
-        interpolation_order=interpolation_order,
+    return _random_warp(
+        x, row_axis, col_axis, channel_axis, fill_mode, cval, interpolation_order, shear=shear
     )
-    return _random_warp(x, kw, shear=shear)
 
 
 @keras_export("keras.preprocessing.image.random_zoom")
@@ -275,18 +281,12 @@ def random_zoom(
             f"`zoom_range` should be a tuple or list of two floats. Received: {zoom_range}"
         )
     if zoom_range[0] == 1 and zoom_range[1] == 1:
-        zx, zy = 1.0, 1.0
+        zx, zy = 1.0, 1.0  # no draw, so the global RNG stream stays as in Keras 2
     else:
         zx, zy = np.random.uniform(zoom_range[0], zoom_range[1], 2)
-    kw = dict(
-        row_axis=row_axis,
-        col_axis=col_axis,
-        channel_axis=channel_axis,
-        fill_mode=fill_mode,
-        cval=cval,
-        interpolation_order=interpolation_order,
+    return _random_warp(
+        x, row_axis, col_axis, channel_axis, fill_mode, cval, interpolation_order, zx=zx, zy=zy
     )
-    return _random_warp(x, kw, zx=zx, zy=zy)
 
 
 @keras_export("keras.preprocessing.image.apply_channel_shift")

@@ -7,26 +7,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from kerasx import constraints, initializers, ops, regularizers
-from kerasx.engine.keras_tensor import KerasTensor
 from kerasx.layers.activations.softmax import Softmax
 from kerasx.layers.attention import _attention_utils as U
 from kerasx.layers.core.dropout import Dropout
 from kerasx.layers.core_extra.einsum_dense import EinsumDense
 from kerasx.layers.layer import Layer
 from kerasx.saving.registry import keras_export
-from kerasx.saving.serialization import serialize_keras_object
 
 Shape = tuple[int | None, ...]
-# Keras 3 creation order of the sublayers (the order of ``weights``).
-_SUBLAYERS = (
-    "_query_dense",
-    "_key_dense",
-    "_gate_dense",
-    "_value_dense",
-    "_softmax",
-    "_dropout_layer",
-    "_output_dense",
-)
 
 
 @keras_export("keras.layers.GroupQueryAttention", "keras.layers.GroupedQueryAttention")
@@ -105,17 +93,13 @@ class GroupedQueryAttention(Layer):
         self.bias_constraint = constraints.get(bias_constraint)
         self.seed = seed
         self._inverse_sqrt_head_dim = 1.0 / math.sqrt(float(head_dim))
-        if self._flash_attention and dropout > 0.0:
-            raise ValueError(
-                "Dropout is not supported when flash attention is enabled. Please set "
-                "dropout to 0.0 to use flash attention."
-            )
-        for attr in _SUBLAYERS:
+        U.check_flash_attention(self._flash_attention, dropout=dropout)
+        for attr in U.SUBLAYERS:
             setattr(self, attr, None)
 
     def _tracked_layers(self) -> Iterator[Layer]:
         """Private sublayers count too, in Keras 3 order (so weights line up)."""
-        return U.layers_in_order(self, _SUBLAYERS, super()._tracked_layers())
+        return U.layers_in_order(self, U.SUBLAYERS, super()._tracked_layers())
 
     # --------------------------------------------------------------- building
     def _shapes_for_build(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -130,20 +114,12 @@ class GroupedQueryAttention(Layer):
             output_shape=(None, *last_dims),
             bias_axes=bias_axes if self.use_bias else None,
             name=name,
-            kernel_regularizer=self.kernel_regularizer,
-            bias_regularizer=self.bias_regularizer,
-            activity_regularizer=self.activity_regularizer,
-            kernel_constraint=self.kernel_constraint,
-            bias_constraint=self.bias_constraint,
-            dtype=self.dtype_policy,
-            kernel_initializer=U.clone_initializer(self.kernel_initializer),
-            bias_initializer=U.clone_initializer(self.bias_initializer),
+            **U.projection_kwargs(self, ""),
             **kw,
         )
 
     def build(self, query_shape: Shape, value_shape: Shape, key_shape: Shape | None = None) -> None:
-        query_shape, value_shape = tuple(query_shape), tuple(value_shape)
-        key_shape = value_shape if key_shape is None else tuple(key_shape)
+        query_shape, value_shape, key_shape = U.qkv_shapes(query_shape, value_shape, key_shape)
         self._check_shapes(query_shape, value_shape, key_shape)
         self.feature_dim = query_shape[-1]
         q_heads, kv_heads, h = self.num_query_heads, self.num_key_value_heads, self.head_dim
@@ -167,10 +143,7 @@ class GroupedQueryAttention(Layer):
             "bquh,uhm->bqm", (self.feature_dim,), "m", "attention_output"
         )
         self._output_dense.build((None, None, q_heads, h))
-        shapes = {"query_shape": query_shape, "value_shape": value_shape}
-        if key_shape is not value_shape:
-            shapes["key_shape"] = key_shape
-        self._build_shapes = shapes
+        self._build_shapes = U.build_shapes_record(query_shape, value_shape, key_shape)
         self.built = True
 
     def _check_shapes(self, query_shape: Shape, value_shape: Shape, key_shape: Shape) -> None:
@@ -201,38 +174,24 @@ class GroupedQueryAttention(Layer):
         use_causal_mask: bool = False,
     ) -> tuple[Any, Any]:
         """Attention on projected, head-repeated tensors: ``(output, scores or None)``."""
-        if self._flash_attention and return_attention_scores:
-            raise ValueError(
-                "Returning attention scores is not supported when flash attention is "
-                "enabled. Please disable flash attention to access attention scores."
-            )
-        if not (self.dropout > 0.0 or return_attention_scores or len(query.shape) != 4):
-            if attention_mask is not None:
-                attention_mask = ops.cast(U.expand_mask_to(attention_mask, 4, -3), "bool")
-            out = ops.dot_product_attention(
-                query,
-                key,
-                value,
-                mask=attention_mask,
-                scale=self._inverse_sqrt_head_dim,
-                is_causal=use_causal_mask,
-                flash_attention=self._flash_attention or None,
-            )
-            return out, None
-        if use_causal_mask:
-            causal = U.causal_mask(ops.shape(query)[1], ops.shape(value)[1])
-            attention_mask = (
-                causal
-                if attention_mask is None
-                else ops.logical_and(ops.cast(attention_mask, "bool"), causal)
-            )
-        query = ops.multiply(query, ops.cast(self._inverse_sqrt_head_dim, ops.dtype(query)))
-        scores = ops.einsum(self._dot_product_equation, query, key)
-        if attention_mask is not None:
-            attention_mask = U.expand_mask_to(attention_mask, len(scores.shape), -3)
-        scores = self._softmax(scores, mask=attention_mask)
-        dropped = self._dropout_layer(scores, training=training) if self.dropout > 0 else scores
-        return ops.einsum(self._combine_equation, dropped, value), scores
+        return U.compute_attention(
+            query,
+            key,
+            value,
+            scale=self._inverse_sqrt_head_dim,
+            dot_product_equation=self._dot_product_equation,
+            combine_equation=self._combine_equation,
+            softmax=self._softmax,
+            dropout_layer=self._dropout_layer,
+            dropout=self.dropout,
+            mask_axis=-3,
+            attention_mask=attention_mask,
+            training=training,
+            return_attention_scores=return_attention_scores,
+            use_causal_mask=use_causal_mask,
+            flash_attention=self._flash_attention,
+            query_first=True,
+        )
 
     def call(
         self,
@@ -249,36 +208,17 @@ class GroupedQueryAttention(Layer):
     ) -> Any:
         if key is None:
             key = value
-        if query_mask is None:
-            query_mask = getattr(query, "_keras_mask", None)
-        shapes = {
-            "query": U.static_shape(query),
-            "value": U.static_shape(value),
-            "key": U.static_shape(key),
-        }
-        self._check_shapes(shapes["query"], shapes["value"], shapes["key"])
-        built = dict(self._build_shapes or {})
-        built.setdefault("key_shape", built.get("value_shape"))
-        U.check_called_shapes(self, built, **shapes)
-        causal_only = (
-            use_causal_mask
-            and query_mask is None
-            and value_mask is None
-            and key_mask is None
-            and attention_mask is None
-            and self.sliding_window is None
+        U.check_call_shapes(self, self._build_shapes, self._check_shapes, query, value, key)
+        attention_mask, causal_only = U.call_attention_mask(
+            query,
+            value,
+            query_mask,
+            value_mask,
+            key_mask,
+            attention_mask,
+            use_causal_mask,
+            self.sliding_window,
         )
-        if not causal_only:
-            attention_mask = U.combined_attention_mask(
-                query,
-                value,
-                query_mask=query_mask,
-                value_mask=value_mask,
-                key_mask=key_mask,
-                attention_mask=attention_mask,
-                use_causal_mask=use_causal_mask,
-                sliding_window=self.sliding_window,
-            )
         gate = self._gate_dense(query) if self.use_gate else None
         q = self._query_dense(query)
         k = ops.repeat(self._key_dense(key), self.num_repeats, axis=2)
@@ -292,27 +232,25 @@ class GroupedQueryAttention(Layer):
             return_attention_scores=return_attention_scores,
             use_causal_mask=causal_only,
         )
-        if gate is not None:
-            output = ops.multiply(output, gate)
-        output = self._output_dense(output)
-        if return_attention_scores:
-            return output, scores
-        return output
+        return U.finish_attention_output(
+            output, scores, gate, self._output_dense, return_attention_scores
+        )
 
     def compute_mask(self, query: Any, previous_mask: Any = None) -> Any:
         """The output keeps the query's padding mask."""
-        if isinstance(previous_mask, (list, tuple)):
-            return previous_mask[0] if previous_mask else None
-        return previous_mask
+        return U.query_output_mask(previous_mask)
 
     # ---------------------------------------------------------------- shapes
     def compute_output_shape(
         self, query_shape: Shape, value_shape: Shape, key_shape: Shape | None = None
     ) -> Shape:
-        query_shape, value_shape = tuple(query_shape), tuple(value_shape)
-        key_shape = value_shape if key_shape is None else tuple(key_shape)
+        query_shape, value_shape, key_shape = U.qkv_shapes(query_shape, value_shape, key_shape)
         self._check_shapes(query_shape, value_shape, key_shape)
         return query_shape
+
+    def _scores_shape(self, query_shape: Shape, key_shape: Shape) -> Shape:
+        """Scores are ``(batch, query heads, Tq, Tkv)``."""
+        return (query_shape[0], self.num_query_heads, query_shape[1], key_shape[1])
 
     def compute_output_spec(
         self,
@@ -327,13 +265,9 @@ class GroupedQueryAttention(Layer):
         training: Any = None,
         use_causal_mask: bool = False,
     ) -> Any:
-        q, v = U.static_shape(query), U.static_shape(value)
-        k = U.static_shape(key) if key is not None else v
-        out = KerasTensor(self.compute_output_shape(q, v, k), dtype=self.compute_dtype)
-        if not return_attention_scores:
-            return out
-        scores = (q[0], self.num_query_heads, q[1], k[1])
-        return out, KerasTensor(scores, dtype=self.compute_dtype)
+        return U.attention_output_spec(
+            self, query, value, key, return_attention_scores, self._scores_shape
+        )
 
     # ---------------------------------------------------------------- config
     def get_config(self) -> dict[str, Any]:
@@ -347,13 +281,7 @@ class GroupedQueryAttention(Layer):
                 "use_gate": self.use_gate,
                 "sliding_window": self.sliding_window,
                 "dropout": self.dropout,
-                "kernel_initializer": serialize_keras_object(self.kernel_initializer),
-                "bias_initializer": serialize_keras_object(self.bias_initializer),
-                "kernel_regularizer": serialize_keras_object(self.kernel_regularizer),
-                "bias_regularizer": serialize_keras_object(self.bias_regularizer),
-                "activity_regularizer": serialize_keras_object(self.activity_regularizer),
-                "kernel_constraint": serialize_keras_object(self.kernel_constraint),
-                "bias_constraint": serialize_keras_object(self.bias_constraint),
+                **U.serialized_weight_options(self, ""),
                 "seed": self.seed,
             }
         )

@@ -6,27 +6,15 @@ import math
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from kerasx import constraints, initializers, ops, regularizers
-from kerasx.engine.keras_tensor import KerasTensor
+from kerasx import constraints, initializers, regularizers
 from kerasx.layers.activations.softmax import Softmax
 from kerasx.layers.attention import _attention_utils as U
 from kerasx.layers.core.dropout import Dropout
 from kerasx.layers.core_extra.einsum_dense import EinsumDense
 from kerasx.layers.layer import Layer
 from kerasx.saving.registry import keras_export
-from kerasx.saving.serialization import serialize_keras_object
 
 Shape = tuple[int | None, ...]
-# Sublayers in Keras 3 creation order: the order of ``weights`` / ``get_weights``.
-_SUBLAYERS = (
-    "_query_dense",
-    "_key_dense",
-    "_gate_dense",
-    "_value_dense",
-    "_softmax",
-    "_dropout_layer",
-    "_output_dense",
-)
 # Keras 3 saves these sublayers under their public property names.
 _PUBLIC_ALIASES = {
     "_query_dense": "query_dense",
@@ -143,12 +131,8 @@ class MultiHeadAttention(Layer):
         self._sliding_window = sliding_window
         self.seed = seed
         self._inverse_sqrt_key_dim = 1.0 / math.sqrt(float(self._key_dim))
-        if self._flash_attention and self._dropout > 0.0:
-            raise ValueError(
-                "Dropout is not supported when flash attention is enabled. Please set "
-                "dropout to 0.0 to use flash attention."
-            )
-        for attr in _SUBLAYERS:
+        U.check_flash_attention(self._flash_attention, dropout=self._dropout)
+        for attr in U.SUBLAYERS:
             setattr(self, attr, None)
 
     # ------------------------------------------------------------ properties
@@ -161,7 +145,7 @@ class MultiHeadAttention(Layer):
 
     def _tracked_layers(self) -> Iterator[Layer]:
         """Private sublayers count too, in Keras 3 order (so weights line up)."""
-        return U.layers_in_order(self, _SUBLAYERS, super()._tracked_layers())
+        return U.layers_in_order(self, U.SUBLAYERS, super()._tracked_layers())
 
     def _set_sublayer(self, attr: str, layer: Layer) -> None:
         setattr(self, attr, layer)
@@ -175,18 +159,6 @@ class MultiHeadAttention(Layer):
         """Shapes of query / value / key however they were passed (masks excluded)."""
         return U.qkv_build_shapes(args, kwargs)
 
-    def _common_sublayer_kwargs(self) -> dict[str, Any]:
-        return {
-            "kernel_regularizer": self._kernel_regularizer,
-            "bias_regularizer": self._bias_regularizer,
-            "activity_regularizer": self._activity_regularizer,
-            "kernel_constraint": self._kernel_constraint,
-            "bias_constraint": self._bias_constraint,
-            "dtype": self.dtype_policy,
-            "kernel_initializer": U.clone_initializer(self._kernel_initializer),
-            "bias_initializer": U.clone_initializer(self._bias_initializer),
-        }
-
     def _projection(
         self, input_rank: int, bound: int, last_dims: Sequence[int], name: str, **kw: Any
     ) -> EinsumDense:
@@ -197,13 +169,12 @@ class MultiHeadAttention(Layer):
             bias_axes=bias_axes if self._use_bias else None,
             name=name,
             **kw,
-            **self._common_sublayer_kwargs(),
+            **U.projection_kwargs(self, "_"),
         )
 
     def build(self, query_shape: Shape, value_shape: Shape, key_shape: Shape | None = None) -> None:
-        query_shape, value_shape = tuple(query_shape), tuple(value_shape)
-        key_shape = value_shape if key_shape is None else tuple(key_shape)
-        U.check_key_value_shapes(self, value_shape, key_shape)
+        query_shape, value_shape, key_shape = U.qkv_shapes(query_shape, value_shape, key_shape)
+        self._check_shapes(query_shape, value_shape, key_shape)
         heads = self._num_heads
         query_dense = self._projection(len(query_shape), 1, [heads, self._key_dim], "query")
         query_dense.build(query_shape)
@@ -227,11 +198,11 @@ class MultiHeadAttention(Layer):
         projected[-1] = self._value_dim
         output_dense.build(tuple(projected))
         self._set_sublayer("_output_dense", output_dense)
-        shapes = {"query_shape": query_shape, "value_shape": value_shape}
-        if key_shape is not value_shape:
-            shapes["key_shape"] = key_shape
-        self._build_shapes = shapes
+        self._build_shapes = U.build_shapes_record(query_shape, value_shape, key_shape)
         self.built = True
+
+    def _check_shapes(self, query_shape: Shape, value_shape: Shape, key_shape: Shape) -> None:
+        U.check_key_value_shapes(self, value_shape, key_shape)
 
     def _normalized_axes(self, rank: int) -> tuple[int, ...]:
         """Attention axes as non-negative indices of the projected ``rank``-D tensors."""
@@ -264,43 +235,23 @@ class MultiHeadAttention(Layer):
         use_causal_mask: bool = False,
     ) -> tuple[Any, Any]:
         """Attention on projected tensors; returns ``(output, scores or None)``."""
-        if self._flash_attention and return_attention_scores:
-            raise ValueError(
-                "Returning attention scores is not supported when flash attention is "
-                "enabled. Please disable flash attention to access attention scores."
-            )
-        fused = not (self._dropout > 0.0 or return_attention_scores or len(query.shape) != 4)
-        if fused:
-            # The backend's fused kernel; a fully masked row averages the values there,
-            # exactly as in Keras 3's fused path.
-            if attention_mask is not None:
-                attention_mask = ops.cast(
-                    U.expand_mask_to(attention_mask, 4, self._mask_axis()), "bool"
-                )
-            out = ops.dot_product_attention(
-                query,
-                key,
-                value,
-                mask=attention_mask,
-                scale=self._inverse_sqrt_key_dim,
-                is_causal=use_causal_mask,
-                flash_attention=self._flash_attention or None,
-            )
-            return out, None
-        if use_causal_mask:
-            causal = U.causal_mask(ops.shape(query)[1], ops.shape(value)[1])
-            attention_mask = (
-                causal
-                if attention_mask is None
-                else ops.logical_and(ops.cast(attention_mask, "bool"), causal)
-            )
-        query = ops.multiply(query, ops.cast(self._inverse_sqrt_key_dim, ops.dtype(query)))
-        scores = ops.einsum(self._dot_product_equation, key, query)
-        if attention_mask is not None:
-            attention_mask = U.expand_mask_to(attention_mask, len(scores.shape), self._mask_axis())
-        scores = self._softmax(scores, mask=attention_mask)
-        dropped = self._dropout_layer(scores, training=training) if self._dropout > 0 else scores
-        return ops.einsum(self._combine_equation, dropped, value), scores
+        return U.compute_attention(
+            query,
+            key,
+            value,
+            scale=self._inverse_sqrt_key_dim,
+            dot_product_equation=self._dot_product_equation,
+            combine_equation=self._combine_equation,
+            softmax=self._softmax,
+            dropout_layer=self._dropout_layer,
+            dropout=self._dropout,
+            mask_axis=self._mask_axis(),
+            attention_mask=attention_mask,
+            training=training,
+            return_attention_scores=return_attention_scores,
+            use_causal_mask=use_causal_mask,
+            flash_attention=self._flash_attention,
+        )
 
     def call(
         self,
@@ -317,28 +268,17 @@ class MultiHeadAttention(Layer):
     ) -> Any:
         if key is None:
             key = value
-        if query_mask is None:
-            query_mask = getattr(query, "_keras_mask", None)
-        self._check_call_shapes(query, value, key)
-        causal_only = (
-            use_causal_mask
-            and query_mask is None
-            and value_mask is None
-            and key_mask is None
-            and attention_mask is None
-            and self._sliding_window is None
+        U.check_call_shapes(self, self._build_shapes, self._check_shapes, query, value, key)
+        attention_mask, causal_only = U.call_attention_mask(
+            query,
+            value,
+            query_mask,
+            value_mask,
+            key_mask,
+            attention_mask,
+            use_causal_mask,
+            self._sliding_window,
         )
-        if not causal_only:
-            attention_mask = U.combined_attention_mask(
-                query,
-                value,
-                query_mask=query_mask,
-                value_mask=value_mask,
-                key_mask=key_mask,
-                attention_mask=attention_mask,
-                use_causal_mask=use_causal_mask,
-                sliding_window=self._sliding_window,
-            )
         gate = self._gate_dense(query) if self._use_gate else None
         q = self._query_dense(query)
         k = self._key_dense(key)
@@ -352,37 +292,20 @@ class MultiHeadAttention(Layer):
             return_attention_scores,
             use_causal_mask=causal_only,
         )
-        if gate is not None:
-            output = ops.multiply(output, gate)
-        output = self._output_dense(output)
-        if return_attention_scores:
-            return output, scores
-        return output
-
-    def _check_call_shapes(self, query: Any, value: Any, key: Any) -> None:
-        shapes = {
-            "query": U.static_shape(query),
-            "value": U.static_shape(value),
-            "key": U.static_shape(key),
-        }
-        U.check_key_value_shapes(self, shapes["value"], shapes["key"])
-        built = dict(self._build_shapes or {})
-        built.setdefault("key_shape", built.get("value_shape"))
-        U.check_called_shapes(self, built, **shapes)
+        return U.finish_attention_output(
+            output, scores, gate, self._output_dense, return_attention_scores
+        )
 
     def compute_mask(self, query: Any, previous_mask: Any = None) -> Any:
         """The output keeps the query's padding mask."""
-        if isinstance(previous_mask, (list, tuple)):
-            return previous_mask[0] if previous_mask else None
-        return previous_mask
+        return U.query_output_mask(previous_mask)
 
     # ---------------------------------------------------------------- shapes
     def compute_output_shape(
         self, query_shape: Shape, value_shape: Shape, key_shape: Shape | None = None
     ) -> Shape:
-        query_shape, value_shape = tuple(query_shape), tuple(value_shape)
-        key_shape = value_shape if key_shape is None else tuple(key_shape)
-        U.check_key_value_shapes(self, value_shape, key_shape)
+        query_shape, value_shape, key_shape = U.qkv_shapes(query_shape, value_shape, key_shape)
+        self._check_shapes(query_shape, value_shape, key_shape)
         if self._output_shape:
             return query_shape[:-1] + tuple(self._output_shape)
         return query_shape
@@ -411,13 +334,9 @@ class MultiHeadAttention(Layer):
         training: Any = None,
         use_causal_mask: bool = False,
     ) -> Any:
-        q, v = U.static_shape(query), U.static_shape(value)
-        k = U.static_shape(key) if key is not None else None
-        out = KerasTensor(self.compute_output_shape(q, v, k), dtype=self.compute_dtype)
-        if not return_attention_scores:
-            return out
-        scores = self._scores_shape(q, k if k is not None else v)
-        return out, KerasTensor(scores, dtype=self.compute_dtype)
+        return U.attention_output_spec(
+            self, query, value, key, return_attention_scores, self._scores_shape
+        )
 
     # ---------------------------------------------------------------- config
     def get_config(self) -> dict[str, Any]:
@@ -433,13 +352,7 @@ class MultiHeadAttention(Layer):
                 "output_shape": self._output_shape,
                 "attention_axes": self._attention_axes,
                 "sliding_window": self._sliding_window,
-                "kernel_initializer": serialize_keras_object(self._kernel_initializer),
-                "bias_initializer": serialize_keras_object(self._bias_initializer),
-                "kernel_regularizer": serialize_keras_object(self._kernel_regularizer),
-                "bias_regularizer": serialize_keras_object(self._bias_regularizer),
-                "activity_regularizer": serialize_keras_object(self._activity_regularizer),
-                "kernel_constraint": serialize_keras_object(self._kernel_constraint),
-                "bias_constraint": serialize_keras_object(self._bias_constraint),
+                **U.serialized_weight_options(self, "_"),
                 "seed": self.seed,
             }
         )
