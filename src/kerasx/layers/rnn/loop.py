@@ -51,6 +51,7 @@ def rnn_loop(
     zero_output_for_mask: bool = False,
     return_sequences: bool = True,
     python_loop: bool = False,
+    output_in_state: int | None = None,
 ) -> tuple[Any, Any, Any]:
     """Loop ``step`` over time-major ``inputs``.
 
@@ -61,6 +62,9 @@ def rnn_loop(
         python_loop: loop in Python over pre-split steps with the looped (not unrolled)
             masking rules: what backends without a compiled scan should do, since it
             keeps the backward pass to one ``stack`` instead of one scatter per step.
+        output_in_state: index of the state leaf that always equals the step's output
+            (the built-in dense cells: ``h``); then, without a mask or
+            ``return_sequences``, the compiled scan stacks no per-step outputs.
 
     Returns:
         ``(last_output, outputs, final_states)``: ``outputs`` is (time, batch, ...) in
@@ -115,6 +119,15 @@ def rnn_loop(
                 for new, old in zip(new_leaves, carry)
             ]
         return tuple(new_leaves), output
+
+    if output_in_state is not None and mask is None and not return_sequences:
+
+        def body_states_only(carry: tuple[Any, ...], x_t: Any) -> tuple[tuple[Any, ...], Any]:
+            _, new_states = step(x_t, tree_unflatten(state_def, list(carry)))
+            return tuple(normalize(new_states)), None
+
+        final, _ = ops.scan(body_states_only, tuple(state_leaves), inputs, reverse=go_backwards)
+        return final[output_in_state], None, tree_unflatten(state_def, list(final))
 
     xs = (inputs, mask) if mask is not None else inputs
     final, outputs = ops.scan(body, tuple(state_leaves), xs, reverse=go_backwards)

@@ -19,6 +19,7 @@ from kerasx.engine.operation import tree_flatten, tree_unflatten
 from kerasx.engine.variable import Variable
 from kerasx.layers.layer import Layer
 from kerasx.layers.rnn._helpers import build_sublayer, flatten, is_nested, swap_batch_time
+from kerasx.layers.rnn.cell_base import DenseRNNCellBase
 from kerasx.layers.rnn.dropout_rnn_cell import DropoutRNNCell
 from kerasx.layers.rnn.loop import rnn_loop
 from kerasx.layers.rnn.stacked_rnn_cells import StackedRNNCells, has_fast_path
@@ -280,6 +281,10 @@ class RNN(Layer):
                 zero_output_for_mask=self.zero_output_for_mask,
                 return_sequences=self.return_sequences,
                 python_loop=python_loop,
+                # The built-in dense cells output their first state (h).
+                output_in_state=0
+                if has_fast_path(cell) and isinstance(cell, DenseRNNCellBase)
+                else None,
             )
             if outputs is not None:
                 outputs = swap_batch_time(outputs)
