@@ -11,7 +11,7 @@ import json
 import sys
 import time
 
-from workloads import BATCH, build, data
+from workloads import BATCH, REPEATS, build, data
 
 
 def main() -> None:
@@ -23,11 +23,14 @@ def main() -> None:
     model.fit(
         x[: BATCH * 3], y[: BATCH * 3], batch_size=BATCH, epochs=1, verbose=0
     )  # compile / warm up
-    start = time.perf_counter()
-    model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0, shuffle=False)
-    fit_s = time.perf_counter() - start
+    fit_s = float("inf")
+    for _ in range(REPEATS):  # best of a few epochs: the machine may be shared
+        start = time.perf_counter()
+        model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0, shuffle=False)
+        fit_s = min(fit_s, time.perf_counter() - start)
     one = x[:1]
-    model(one)
+    for _ in range(5):  # warm-up: repeated eager calls compile after a few (jax, tensorflow)
+        model(one)
     reps = 50
     start = time.perf_counter()
     for _ in range(reps):
