@@ -1,53 +1,41 @@
-"""Time one Keras-API implementation (kerasx or Keras 3) on one backend; print JSON.
+"""The Keras-API side of a benchmark: kerasx or Keras 3 running the same workload.
 
-Usage: python bench_api.py {kerasx|keras} WORKLOAD
-The backend comes from KERASX_BACKEND / KERAS_BACKEND set by run.py.
+``setup(impl, workload, x, y)`` returns the functions ``bench_one.py`` times: one epoch of
+``fit``, a batch-1 ``model(x)`` and a 128-sample ``predict``.
 """
 
 from __future__ import annotations
 
 import importlib
-import json
-import sys
-import time
+from typing import Any
 
-from workloads import BATCH, REPEATS, build, data
+from workloads import BATCH, build
 
 
-def main() -> None:
-    impl, workload = sys.argv[1], sys.argv[2]
-    steps = int(sys.argv[3]) if len(sys.argv) > 3 else 60
+def setup(impl: str, workload: str, x: Any, y: Any) -> dict[str, Any]:
     keras = importlib.import_module(impl)
-    x, y = data(workload, BATCH * steps)
     model = build(keras, workload)
-    model.fit(
-        x[: BATCH * 3], y[: BATCH * 3], batch_size=BATCH, epochs=1, verbose=0
-    )  # compile / warm up
-    fit_s = float("inf")
-    for _ in range(REPEATS):  # best of a few epochs: the machine may be shared
-        start = time.perf_counter()
-        model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0, shuffle=False)
-        fit_s = min(fit_s, time.perf_counter() - start)
-    one = x[:1]
-    for _ in range(5):  # warm-up: repeated eager calls compile after a few (jax, tensorflow)
-        model(one)
-    reps = 50
-    start = time.perf_counter()
-    for _ in range(reps):
-        out = model(one)
-    keras.ops.convert_to_numpy(out)
-    call_ms = (time.perf_counter() - start) / reps * 1000
-    model.predict(x[:BATCH], verbose=0)
-    start = time.perf_counter()
-    for _ in range(10):
-        model.predict(x[:BATCH], batch_size=BATCH, verbose=0)
-    predict_ms = (time.perf_counter() - start) / 10 * 1000
-    print(
-        json.dumps(
-            {"samples_per_s": BATCH * steps / fit_s, "call_ms": call_ms, "predict_ms": predict_ms}
+    model.fit(x[: BATCH * 3], y[: BATCH * 3], batch_size=BATCH, epochs=1, verbose=0)  # warm up
+
+    def epoch(steps: int) -> None:
+        model.fit(
+            x[: BATCH * steps],
+            y[: BATCH * steps],
+            batch_size=BATCH,
+            epochs=1,
+            verbose=0,
+            shuffle=False,
         )
-    )
 
+    def call(xb: Any) -> Any:
+        return model(xb)
 
-if __name__ == "__main__":
-    main()
+    def predict(xb: Any) -> Any:
+        return model.predict(xb, batch_size=BATCH, verbose=0)
+
+    return {
+        "epoch": epoch,
+        "call": call,
+        "predict": predict,
+        "to_numpy": keras.ops.convert_to_numpy,
+    }

@@ -1,18 +1,14 @@
 """Hand-written training loops in each framework, for the same three workloads.
 
-Usage: python bench_native.py {jax|torch|tensorflow} WORKLOAD [STEPS]
 Each loop is what a practitioner would write without Keras: jax.jit + optax,
-torch eager + torch.optim, tf.function + GradientTape.  Prints JSON like bench_api.py.
+torch eager + torch.optim, tf.function + GradientTape.  ``setup`` returns the functions
+``bench_one.py`` times.
 """
 
 from __future__ import annotations
 
-import json
-import sys
-import time
-
 import numpy as np
-from workloads import BATCH, REPEATS, data
+from workloads import BATCH
 
 
 def glorot(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
@@ -215,28 +211,9 @@ def run_tensorflow(workload: str, x: np.ndarray, y: np.ndarray):
     return epoch, lambda xb: fwd(tf.constant(xb)).numpy()
 
 
-def main() -> None:
-    fw, workload = sys.argv[1], sys.argv[2]
-    steps = int(sys.argv[3]) if len(sys.argv) > 3 else 60
-    x, y = data(workload, BATCH * steps)
+def setup(fw: str, workload: str, x: np.ndarray, y: np.ndarray) -> dict:
     epoch, call = {"jax": run_jax, "torch": run_torch, "tensorflow": run_tensorflow}[fw](
         workload, x, y
     )
-    epoch(3)
-    fit_s = float("inf")
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        epoch(steps)
-        fit_s = min(fit_s, time.perf_counter() - start)
-    one = x[:1]
-    for _ in range(5):
-        call(one)
-    start = time.perf_counter()
-    for _ in range(50):
-        call(one)
-    call_ms = (time.perf_counter() - start) / 50 * 1000
-    print(json.dumps({"samples_per_s": BATCH * steps / fit_s, "call_ms": call_ms}))
-
-
-if __name__ == "__main__":
-    main()
+    epoch(3)  # warm up / compile
+    return {"epoch": epoch, "call": call}

@@ -7,7 +7,6 @@ from typing import Any
 import numpy as np
 
 BATCH = 128
-REPEATS = 3  # timed epochs per implementation; the best one counts
 
 
 def data(name: str, n: int) -> tuple[np.ndarray, np.ndarray]:
