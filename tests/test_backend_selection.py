@@ -106,3 +106,20 @@ def test_missing_framework_names_the_extra(tmp_path):
 def test_spec_errors_in_process():
     with pytest.raises(ValueError, match="Valid backends are: jax, torch, tensorflow, numpy"):
         backends.spec("mxnet")
+
+
+def test_import_kerasx_leaves_file_and_network_libraries_unloaded(tmp_path):
+    """h5py, urllib's HTTP stack, PIL and rich load when first used, not on import."""
+    code = (
+        "import kerasx, sys; print(sorted(m for m in ('h5py', 'http.client', 'PIL', 'rich') "
+        "if m in sys.modules))"
+    )
+    out = _run(code, {"KERASX_BACKEND": "numpy"}, str(tmp_path))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+    out = _run(
+        "import kerasx.saving as s; print(s.LoadError.__name__, s.load_model.__name__)",
+        {"KERASX_BACKEND": "numpy"},
+        str(tmp_path),
+    )
+    assert out.stdout.split() == ["LoadError", "load_model"], out.stderr

@@ -1,6 +1,11 @@
-"""``kerasx.saving``: the .keras format, weights files and the object registry."""
+"""``kerasx.saving``: the .keras format, weights files and the object registry.
 
-from kerasx.saving.h5_store import LoadError
+The file functions (and h5py behind them) load on first use, so ``import kerasx``
+does not pay for them.
+"""
+
+from typing import Any
+
 from kerasx.saving.registry import (
     CustomObjectScope,
     custom_object_scope,
@@ -9,7 +14,6 @@ from kerasx.saving.registry import (
     get_registered_object,
     register_keras_serializable,
 )
-from kerasx.saving.saving_api import load_model, load_weights, save_model, save_weights
 from kerasx.saving.serialization import deserialize_keras_object, serialize_keras_object
 
 __all__ = [
@@ -27,3 +31,22 @@ __all__ = [
     "save_weights",
     "serialize_keras_object",
 ]
+
+_LAZY = {
+    "LoadError": "kerasx.saving.h5_store",
+    "load_model": "kerasx.saving.saving_api",
+    "load_weights": "kerasx.saving.saving_api",
+    "save_model": "kerasx.saving.saving_api",
+    "save_weights": "kerasx.saving.saving_api",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kerasx.saving' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
