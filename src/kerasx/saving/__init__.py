@@ -4,8 +4,7 @@ The file functions (and h5py behind them) load on first use, so ``import kerasx`
 does not pay for them.
 """
 
-from typing import Any
-
+from kerasx._lazy import lazy_getattr
 from kerasx.saving.registry import (
     CustomObjectScope,
     custom_object_scope,
@@ -41,12 +40,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'kerasx.saving' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr("kerasx.saving", _LAZY, globals())

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from kerasx._lazy import lazy_getattr
 from kerasx.saving.registry import keras_export
 from kerasx.utils.py_dataset import PyDataset, Sequence
 
@@ -122,12 +123,4 @@ _LAZY = {
 __all__ += sorted(_LAZY)
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'kerasx.utils' has no attribute '{name}'")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr("kerasx.utils", _LAZY, globals())
