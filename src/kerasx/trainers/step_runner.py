@@ -16,6 +16,8 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+import numpy as np
+
 from kerasx import _backend
 from kerasx.engine import state
 from kerasx.engine.operation import tree_flatten, tree_unflatten
@@ -139,12 +141,20 @@ class StepRunner:
         return fn
 
     def _convert(self, batch: Any) -> Any:
+        """Backend tensors for the step.  A compiled stateless step (JAX) takes numeric
+        NumPy arrays as they are: the compiled call moves them to the device itself,
+        cheaper than converting them one by one first."""
         B = _backend.B
+        host_ok = self.stateless and not self.eager
         leaves, tdef = tree_flatten(batch)
         return tree_unflatten(
             tdef,
             [
-                None if v is None else (v if B.is_tensor(v) else B.convert_to_tensor(v))
+                v
+                if v is None
+                or B.is_tensor(v)
+                or (host_ok and isinstance(v, np.ndarray) and v.dtype.kind in "biuf")
+                else B.convert_to_tensor(v)
                 for v in leaves
             ],
         )

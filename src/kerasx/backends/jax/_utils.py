@@ -152,7 +152,11 @@ def tensor(x: Any, dtype: Any = None) -> Any:
         return jnp.asarray(x, dtype=jd)
     if isinstance(x, (np.ndarray, np.generic)):
         if not x64() and x.dtype.name in _NARROW:
-            return jnp.asarray(x.astype(_NARROW[x.dtype.name]))
+            x = x.astype(_NARROW[x.dtype.name])
+        if x.dtype.kind in "biufc":
+            # A plain host-to-device copy: jnp.asarray also queues a conversion behind
+            # the computations already dispatched, which stalls the training loop.
+            return jax.device_put(x)
         return jnp.asarray(x)
     if hasattr(x, "__jax_array__"):
         return tensor(x.__jax_array__(), dtype)
