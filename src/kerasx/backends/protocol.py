@@ -37,6 +37,8 @@ Optional hooks (looked up with ``getattr``; absent means "use the portable path"
 * ``fused_optimizer_step(kind, params, grads, slots, hyper)`` and
   ``fused_weight_decay(params, factor)``: multi-tensor in-place optimizer updates for
   eager stateful training (PyTorch ``_foreach``); return False to decline.
+* ``fused_conv(inputs, kernel, bias, strides, padding, data_format, dilation_rate)``:
+  ``conv + bias`` with the bias inside the convolution (PyTorch); None to decline.
 * ``fused_lstm(inputs, h, c, kernel, recurrent_kernel, bias, go_backwards,
   return_sequences)``: a whole-sequence LSTM (tanh / sigmoid, Keras gate order) in one
   framework call (PyTorch ``torch.lstm``); returns ``(last, outputs, [h, c])`` or None to

@@ -164,7 +164,13 @@ class NNMixin:
         return F.pad(x, _flat_pad(pads), value=value), (0,) * len(pads)
 
     def _conv_nd(
-        self, x: Tensor, k: Tensor, strides: Any, padding: str, dilation_rate: Any
+        self,
+        x: Tensor,
+        k: Tensor,
+        strides: Any,
+        padding: str,
+        dilation_rate: Any,
+        bias: Tensor | None = None,
     ) -> Tensor:
         nd = k.ndim - 2
         st = C.normalize_tuple(strides, nd, "strides")
@@ -180,7 +186,7 @@ class NNMixin:
             )
         pads = C.explicit_padding(tuple(x.shape[2:]), tuple(k.shape[:nd]), st, dil, pad)
         x, tpad = self._pad_or_native(x, pads)
-        return _CONV[nd](x, w, None, st, tpad, dil, in_ch // k_in)
+        return _CONV[nd](x, w, bias, st, tpad, dil, in_ch // k_in)
 
     def conv(
         self,
@@ -193,6 +199,30 @@ class NNMixin:
     ) -> Tensor:
         x, k, cl, dt = self._conv_inputs(inputs, kernel, data_format)
         return self._conv_out(self._conv_nd(x, k, strides, padding, dilation_rate), cl, dt)
+
+    def fused_conv(
+        self,
+        inputs: Any,
+        kernel: Any,
+        bias: Any,
+        strides: Any = 1,
+        padding: str = "valid",
+        data_format: Any = None,
+        dilation_rate: Any = 1,
+    ) -> Tensor | None:
+        """``conv(...) + bias`` with the bias added inside the convolution kernel (its
+        gradient then comes out of the convolution's backward pass too); None to decline
+        (non-float or mixed dtypes)."""
+        if not all(isinstance(t, torch.Tensor) for t in (inputs, kernel, bias)):
+            return None
+        if (
+            inputs.dtype not in U.FLOATS
+            or kernel.dtype != inputs.dtype
+            or bias.dtype != inputs.dtype
+        ):
+            return None
+        x, k, cl, dt = self._conv_inputs(inputs, kernel, data_format)
+        return self._conv_out(self._conv_nd(x, k, strides, padding, dilation_rate, bias), cl, dt)
 
     def depthwise_conv(
         self,

@@ -11,7 +11,7 @@ import operator
 from collections.abc import Sequence
 from typing import Any
 
-from kerasx import activations, constraints, initializers, ops, regularizers
+from kerasx import _backend, activations, constraints, initializers, ops, regularizers
 from kerasx.backends.common.settings import standardize_data_format
 from kerasx.layers.convolutional import conv_utils
 from kerasx.layers.input_spec import InputSpec
@@ -211,6 +211,19 @@ class BaseConv(_ConvCommon):
         padding = self.padding
         if padding == "causal":
             inputs, padding = self._causal_pad(inputs), "valid"
+        fused = getattr(_backend.B, "fused_conv", None) if self.use_bias else None
+        if fused is not None:  # bias inside the convolution kernel (PyTorch)
+            outputs = fused(
+                inputs,
+                self.kernel.value,
+                self.bias.value,
+                strides=self.strides,
+                padding=padding,
+                data_format=self.data_format,
+                dilation_rate=self.dilation_rate,
+            )
+            if outputs is not None:
+                return self.activation(outputs) if self.activation is not None else outputs
         outputs = ops.conv(
             inputs,
             self.kernel,
