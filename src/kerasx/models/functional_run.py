@@ -75,6 +75,8 @@ class Plan:
                 s.named_masks = any(n.endswith("_mask") and n != "mask" for n in sig.names)
                 s.direct = _can_enter_directly(op, node, Layer)
             self.steps.append(s)
+        # Masks only enter through the inputs or a layer's own compute_mask.
+        self.mask_free = not any(s.custom_mask for s in self.steps)
         self.out_slots = [slot_of(t) for t in model._outputs]
         self.out_treedef = tree_flatten(model._outputs_struct)[1]
         self.n_slots = len(slot)
@@ -119,6 +121,9 @@ def run_plan(
     if resolved is None:
         stack = _call_context()
         resolved = stack[-1] if stack else None
+    if plan.mask_free and all(m is None for m in flat_masks):
+        _run_mask_free(plan, values, training, resolved, direct_ok)
+        return tree_unflatten(plan.out_treedef, [values[s] for s in plan.out_slots])
     for step in plan.steps:
         op = step.op
         if step.single:
@@ -168,6 +173,34 @@ def run_plan(
             for s, v in zip(step.out_slots, flat_out):
                 values[s] = v
     return tree_unflatten(plan.out_treedef, [values[s] for s in plan.out_slots])
+
+
+def _run_mask_free(
+    plan: Plan, values: list[Any], training: Any, resolved: Any, direct_ok: bool
+) -> None:
+    """``run_plan`` for the common case without masks: the same steps, less work each."""
+    for step in plan.steps:
+        op = step.op
+        if step.single:
+            args: Any = (values[step.in_slots[0]],)
+            kwargs: dict[str, Any] = {}
+        else:
+            leaves = list(step.leaves)
+            for p, s in zip(step.tensor_pos, step.in_slots):
+                leaves[p] = values[s]
+            args, kwargs = tree_unflatten(step.treedef, leaves)
+        direct = step.direct and direct_ok
+        if step.set_training:
+            kwargs["training"] = resolved if direct else training
+        if direct and op.activity_regularizer is None:
+            out = op.call(*args, **kwargs)
+        else:
+            out = op(*args, **kwargs)
+        if isinstance(out, (list, tuple, dict)):
+            for s, v in zip(step.out_slots, tree_flatten(out)[0]):
+                values[s] = v
+        else:
+            values[step.out_slots[0]] = out
 
 
 def _named_masks(op: Any, step: Step, masks: list[Any], kwargs: dict[str, Any]) -> None:

@@ -162,12 +162,13 @@ def device_scope(name: Any) -> Iterator[None]:
 
 def np_to_torch(arr: np.ndarray, device: torch.device) -> Tensor:
     """Copy a NumPy array to a tensor, keeping its dtype."""
-    if arr.dtype.name == "bfloat16":  # ml_dtypes arrays
-        return torch.tensor(arr.astype(np.float32), device=device).to(torch.bfloat16)
-    if arr.dtype.kind in "OUSV":
-        raise TypeError(f"Cannot convert an array of dtype {arr.dtype} to a torch tensor.")
-    if not arr.dtype.isnative:
-        arr = arr.astype(arr.dtype.newbyteorder("="))
+    dt = arr.dtype
+    if dt.kind in "OUSV":
+        if dt.name == "bfloat16":  # ml_dtypes arrays
+            return torch.tensor(arr.astype(np.float32), device=device).to(torch.bfloat16)
+        raise TypeError(f"Cannot convert an array of dtype {dt} to a torch tensor.")
+    if not dt.isnative:
+        arr = arr.astype(dt.newbyteorder("="))
     # One copy (never aliasing the caller's array); handles negative strides too.
     t = torch.from_numpy(np.array(arr, order="C", copy=True))
     return t if device.type == "cpu" else t.to(device)
