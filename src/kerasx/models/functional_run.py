@@ -126,14 +126,7 @@ def run_plan(
         return tree_unflatten(plan.out_treedef, [values[s] for s in plan.out_slots])
     for step in plan.steps:
         op = step.op
-        if step.single:
-            args: Any = (values[step.in_slots[0]],)
-            kwargs: dict[str, Any] = {}
-        else:
-            leaves = list(step.leaves)
-            for p, s in zip(step.tensor_pos, step.in_slots):
-                leaves[p] = values[s]
-            args, kwargs = tree_unflatten(step.treedef, leaves)
+        args, kwargs = _step_args(step, values)
         if not step.is_layer:
             out = op(*args, **kwargs)
             flat_out = tree_flatten(out)[0] if isinstance(out, (list, tuple, dict)) else [out]
@@ -175,20 +168,23 @@ def run_plan(
     return tree_unflatten(plan.out_treedef, [values[s] for s in plan.out_slots])
 
 
+def _step_args(step: Step, values: list[Any]) -> tuple[Any, dict[str, Any]]:
+    """The step's call arguments, with the computed values in place of its tensors."""
+    if step.single:
+        return (values[step.in_slots[0]],), {}
+    leaves = list(step.leaves)
+    for p, s in zip(step.tensor_pos, step.in_slots):
+        leaves[p] = values[s]
+    return tree_unflatten(step.treedef, leaves)
+
+
 def _run_mask_free(
     plan: Plan, values: list[Any], training: Any, resolved: Any, direct_ok: bool
 ) -> None:
     """``run_plan`` for the common case without masks: the same steps, less work each."""
     for step in plan.steps:
         op = step.op
-        if step.single:
-            args: Any = (values[step.in_slots[0]],)
-            kwargs: dict[str, Any] = {}
-        else:
-            leaves = list(step.leaves)
-            for p, s in zip(step.tensor_pos, step.in_slots):
-                leaves[p] = values[s]
-            args, kwargs = tree_unflatten(step.treedef, leaves)
+        args, kwargs = _step_args(step, values)
         direct = step.direct and direct_ok
         if step.set_training:
             kwargs["training"] = resolved if direct else training
