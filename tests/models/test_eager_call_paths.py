@@ -106,6 +106,22 @@ def test_activity_regularizer_losses_reported_every_call():
         np.testing.assert_allclose(_np(model.losses[0]), 0.1 * 36 / 2, rtol=1e-5)
 
 
+def test_weight_regularizers_do_not_block_compilation():
+    """Weight penalties are not call losses: the model compiles where supported and
+    ``losses`` still reports the penalty of the current weights."""
+    inp = keras.Input((3,))
+    dense = keras.layers.Dense(2, kernel_regularizer=keras.regularizers.L2(0.5))
+    model = keras.Model(inp, dense(inp))
+    x = np.random.rand(4, 3).astype("float32")
+    w, b = (v.numpy() for v in dense.weights)
+    for _ in range(CALLS):
+        np.testing.assert_allclose(_np(model(x)), x @ w + b, rtol=1e-5, atol=1e-6)
+    cc = getattr(model, "_compiled_call", None)
+    assert (cc is not None and cc.fn is not None and not cc.disabled) == COMPILES
+    assert len(model.losses) == 1
+    np.testing.assert_allclose(_np(model.losses[0]), 0.5 * np.sum(w**2), rtol=1e-5)
+
+
 def test_stateful_rnn_carries_state_across_calls():
     """A stateful LSTM assigns variables on every call: the compiled path must not drop
     those assignments (JAX detects them while tracing and stays eager)."""

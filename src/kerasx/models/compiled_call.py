@@ -60,7 +60,7 @@ class CompiledCall:
 
     def try_call(self, inputs: Any) -> Any:
         """The outputs, or :data:`DECLINED` when this call should run eagerly."""
-        leaves = tree_flatten(inputs)[0]
+        leaves, treedef = tree_flatten(inputs)
         sig = self.signature(leaves)
         if sig is None:
             return DECLINED
@@ -74,8 +74,7 @@ class CompiledCall:
             self._build()
         B = _backend.B
         inputs = tree_unflatten(
-            tree_flatten(inputs)[1],
-            [x if B.is_tensor(x) else B.convert_to_tensor(x) for x in leaves],
+            treedef, [x if B.is_tensor(x) else B.convert_to_tensor(x) for x in leaves]
         )
         if self.stateful:
             out = self.fn(inputs)
@@ -87,14 +86,16 @@ class CompiledCall:
         return out
 
     def _build(self) -> None:
-        from kerasx.layers.layer import Layer
+        from kerasx.layers import layer as layer_module
 
         B = _backend.B
         model = self.model
 
         def forward(inputs: Any) -> Any:
-            out = Layer.__call__(model, inputs)
-            if model.losses:
+            # An outermost call clears earlier add_loss() losses first, so any left after
+            # it were added by this call (weight regularizers are not call losses).
+            out = layer_module.Layer.__call__(model, inputs)
+            if layer_module._layers_with_losses:
                 self.changed_state = True
                 model._clear_losses()
             return out
