@@ -135,17 +135,12 @@ def run_plan(
             continue
         in_masks = [masks[s] for s in step.in_slots]
         any_mask = any(m is not None for m in in_masks)
-        if step.set_training:
-            kwargs["training"] = training if not step.direct or not direct_ok else resolved
         if any_mask:
             if step.has_mask_arg:
                 kwargs["mask"] = in_masks[0] if len(in_masks) == 1 else in_masks
             if step.named_masks:
                 _named_masks(op, step, masks, kwargs)
-        if step.direct and direct_ok and op.activity_regularizer is None:
-            out = op.call(*args, **kwargs)
-        else:
-            out = op(*args, **kwargs)
+        out = _invoke(step, args, kwargs, training, resolved, direct_ok)
         flat_out = tree_flatten(out)[0] if isinstance(out, (list, tuple, dict)) else [out]
         if any_mask or step.custom_mask:
             try:
@@ -178,20 +173,27 @@ def _step_args(step: Step, values: list[Any]) -> tuple[Any, dict[str, Any]]:
     return tree_unflatten(step.treedef, leaves)
 
 
+def _invoke(
+    step: Step, args: Any, kwargs: dict[str, Any], training: Any, resolved: Any, direct_ok: bool
+) -> Any:
+    """Call the step's operation: a layer the plan marked direct goes through ``call``
+    (with the training flag resolved from the call context, as ``__call__`` would)."""
+    op = step.op
+    direct = step.direct and direct_ok
+    if step.set_training:
+        kwargs["training"] = resolved if direct else training
+    if direct and op.activity_regularizer is None:
+        return op.call(*args, **kwargs)
+    return op(*args, **kwargs)
+
+
 def _run_mask_free(
     plan: Plan, values: list[Any], training: Any, resolved: Any, direct_ok: bool
 ) -> None:
     """``run_plan`` for the common case without masks: the same steps, less work each."""
     for step in plan.steps:
-        op = step.op
         args, kwargs = _step_args(step, values)
-        direct = step.direct and direct_ok
-        if step.set_training:
-            kwargs["training"] = resolved if direct else training
-        if direct and op.activity_regularizer is None:
-            out = op.call(*args, **kwargs)
-        else:
-            out = op(*args, **kwargs)
+        out = _invoke(step, args, kwargs, training, resolved, direct_ok)
         if isinstance(out, (list, tuple, dict)):
             for s, v in zip(step.out_slots, tree_flatten(out)[0]):
                 values[s] = v
